@@ -1,0 +1,505 @@
+import {
+  CID, ClockRegressionError, GENESIS_TYPE, HybridClock, PrevMismatchError, RecordRegistry, Verifier, baseRecordTypes,
+  cidOf, compareStamps, decode, signEntry, validateEntry,
+  type Entry, type GenesisBody, type Identity, type SignedEntry, type UnsignedEntry
+} from '@mutual/protocol'
+import { genesisPolicy, type Authorizer } from './authorize.js'
+import { CommitQueue } from './commit-queue.js'
+import { FrozenLogError, LogClosedError, StoreWriteError, UnknownSpaceError } from './errors.js'
+import type { EntryStore, ForkRecord, HeadRecord, StoreBatch } from './store.js'
+import type { MissingRange, VersionVector } from './vector.js'
+
+export interface LogInit {
+  store: EntryStore
+  /** record types this log accepts; defaults to the base types (genesis, note) */
+  registry?: RecordRegistry
+  /** write rules checked for every entry; defaults to the genesis policy */
+  authorizers?: Authorizer[]
+  /** wall clock in ms, injectable for tests */
+  now?: () => number
+  maxSkewMs?: number
+  /** entries held while their predecessor is missing (default 10,000) */
+  maxPending?: number
+}
+
+export type IngestStatus = 'added' | 'duplicate' | 'fork' | 'pending'
+
+export interface IngestResult {
+  status: IngestStatus
+  entry: SignedEntry
+}
+
+export interface IngestOptions {
+  /** resolve only once the entry is durable (default true); gossip forwards before the fsync */
+  durable?: boolean
+}
+
+export interface MissingReport {
+  ranges: MissingRange[]
+  forks: ForkRecord[]
+}
+
+export type LogEvent =
+  | { type: 'entry', entry: SignedEntry }
+  | { type: 'fork', fork: ForkRecord }
+
+export type LogListener = (event: LogEvent) => void
+
+const key3 = (space: string, author: string, seq: number): string => `${space}/${author}/${seq}`
+
+/**
+ * Spaces of per-author, hash-linked, signed logs. Every write goes through one path — validate,
+ * check the chain, authorize, queue for a group commit — whether it was appended here or arrived
+ * from a peer. State changes are made one at a time (a promise chain), so no two writes race on
+ * the same head; the fsync happens outside that chain so many writes share it.
+ */
+export class Log {
+  readonly registry: RecordRegistry
+  private readonly store: EntryStore
+  private readonly verifier = new Verifier()
+  private readonly clock: HybridClock
+  private readonly authorizers: Authorizer[]
+  private readonly now: () => number
+  private readonly maxSkewMs: number | undefined
+  private readonly maxPending: number
+  private readonly heads = new Map<string, Map<string, HeadRecord>>()
+  private readonly geneses = new Map<string, SignedEntry<GenesisBody>>()
+  private readonly forkRecords = new Map<string, ForkRecord[]>()
+  private readonly pendingNext = new Map<string, SignedEntry>()
+  private readonly pendingSpace = new Map<string, SignedEntry[]>()
+  private pendingCount = 0
+  /** entries queued but not yet durable, readable before their batch lands */
+  private readonly unflushed = new Map<string, Uint8Array>()
+  private readonly listeners = new Set<LogListener>()
+  private readonly queue: CommitQueue
+  private tail: Promise<unknown> = Promise.resolve()
+  private state: 'closed' | 'open' | 'failed' = 'closed'
+
+  constructor (init: LogInit) {
+    this.store = init.store
+    this.registry = init.registry ?? new RecordRegistry(baseRecordTypes())
+    this.authorizers = init.authorizers ?? [genesisPolicy()]
+    this.now = init.now ?? Date.now
+    this.clock = new HybridClock({ now: this.now })
+    this.maxSkewMs = init.maxSkewMs
+    this.maxPending = init.maxPending ?? 10_000
+    this.queue = new CommitQueue(this.store, (batch) => { this.flushed(batch) })
+  }
+
+  async start (): Promise<void> {
+    if (this.state === 'open') return
+    await this.store.open()
+    for await (const head of this.store.heads()) {
+      this.headsOf(head.space).set(head.author, head)
+      this.clock.observe(head.ts)
+    }
+    for await (const fork of this.store.forks()) this.forksOf(fork.space).push(fork)
+    for (const space of this.heads.keys()) {
+      const loc = await this.store.locate(space)
+      const bytes = loc === undefined ? undefined : await this.store.entry(loc.space, loc.author, loc.seq)
+      if (bytes !== undefined) this.geneses.set(space, this.decodeStored(bytes) as SignedEntry<GenesisBody>)
+    }
+    this.state = 'open'
+  }
+
+  async stop (): Promise<void> {
+    if (this.state === 'closed') return
+    await this.tail.catch(() => {})
+    await this.queue.flush()
+    this.state = 'closed'
+    await this.store.close()
+  }
+
+  /** Subscribes to entries added and forks found; returns the unsubscribe function. */
+  subscribe (listener: LogListener): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  /** Creates a space: signs its genesis and stores it. The genesis's id is the space id. */
+  async createSpace (identity: Identity, body: GenesisBody): Promise<SignedEntry<GenesisBody>> {
+    return await this.exclusive(async () => {
+      this.ensureOpen()
+      const ts = this.clock.tick()
+      const signed = signEntry(identity, {
+        v: 1, space: null, author: identity.id, seq: 1, prev: null, ts, type: GENESIS_TYPE, body
+      })
+      this.registry.check(GENESIS_TYPE, body, signed.bytes.byteLength)
+      const { durable } = this.admit(signed as SignedEntry)
+      return { durable, value: signed }
+    })
+  }
+
+  /**
+   * Signs and stores the next entry of `identity` in `space`. Resolves once durable: an entry
+   * returned from here survives a crash. Body and authorization are checked as for any entry.
+   */
+  async append<B> (identity: Identity, space: string, type: string, body: B, refs?: SignedEntry['id'][]): Promise<SignedEntry<B>> {
+    return await this.exclusive(async () => {
+      this.ensureOpen()
+      const genesis = this.geneses.get(space)
+      if (genesis === undefined) throw new UnknownSpaceError(`no space ${space} here`)
+      const head = this.headsOf(space).get(identity.id)
+      if (head?.frozenAt !== undefined) throw new FrozenLogError(`${identity.id} equivocated in ${space}; the log is frozen`)
+      if (head !== undefined) this.clock.observe(head.ts)
+      const fields: UnsignedEntry<B> = {
+        v: 1,
+        space: genesis.id,
+        author: identity.id,
+        seq: (head?.seq ?? 0) + 1,
+        prev: head === undefined ? null : CID.parse(head.head),
+        ts: this.clock.tick(),
+        type,
+        body
+      }
+      if (refs !== undefined && refs.length > 0) fields.refs = refs
+      const signed = signEntry(identity, fields)
+      ;(signed.entry as Entry).body = this.registry.check(type, body, signed.bytes.byteLength)
+      this.authorize(signed as SignedEntry, genesis)
+      const { durable } = this.admit(signed as SignedEntry)
+      return { durable, value: signed }
+    })
+  }
+
+  /**
+   * Validates bytes from elsewhere and stores them if they extend a log. Throws a named error
+   * for invalid input, storing nothing. An entry whose predecessor is missing is held (status
+   * `pending`) and stored as soon as the gap is filled.
+   */
+  async ingest (bytes: Uint8Array, options: IngestOptions = {}): Promise<IngestResult> {
+    this.ensureOpen()
+    const signed = validateEntry(bytes, {
+      registry: this.registry, verifier: this.verifier, now: this.now(), maxSkewMs: this.maxSkewMs
+    })
+    const result = await this.exclusive(async () => {
+      this.ensureOpen()
+      const { status, durable } = await this.place(signed)
+      return { durable, value: { status, entry: signed } }
+    }, options.durable ?? true)
+    return result
+  }
+
+  /** Stores a fork proof received from a peer: both entries are ingested, the second revealing the fork. */
+  async ingestFork (entries: [Uint8Array, Uint8Array]): Promise<void> {
+    for (const bytes of entries) {
+      try {
+        await this.ingest(bytes)
+      } catch (err) {
+        if ((err as Error).name !== 'FrozenLogError') throw err
+      }
+    }
+  }
+
+  spaces (): string[] {
+    return [...this.geneses.keys()]
+  }
+
+  genesis (space: string): SignedEntry<GenesisBody> | undefined {
+    return this.geneses.get(space)
+  }
+
+  head (space: string, author: string): HeadRecord | undefined {
+    const head = this.heads.get(space)?.get(author)
+    return head === undefined ? undefined : { ...head }
+  }
+
+  vector (space: string): VersionVector {
+    const vector: VersionVector = {}
+    for (const [author, h] of this.heads.get(space) ?? []) {
+      vector[author] = h.frozenAt === undefined ? { seq: h.seq, head: h.head } : { seq: h.seq, head: h.head, frozenAt: h.frozenAt }
+    }
+    return vector
+  }
+
+  forks (space: string): ForkRecord[] {
+    return [...(this.forkRecords.get(space) ?? [])]
+  }
+
+  /** What `remote` lacks of this node's logs in `space`, including divergent heads that reveal forks. */
+  async missing (space: string, remote: VersionVector): Promise<MissingReport> {
+    const ranges: MissingRange[] = []
+    const genesisAuthor = this.geneses.get(space)?.entry.author
+    for (const [author, local] of this.heads.get(space) ?? []) {
+      const theirs = remote[author]
+      let from = (theirs?.seq ?? 0) + 1
+      if (theirs !== undefined && theirs.seq > 0 && theirs.seq <= local.seq && theirs.frozenAt === undefined) {
+        // A different entry at their head's seq means one of us holds the other side of a fork.
+        const ours = theirs.seq === local.seq ? local.head : await this.idAt(space, author, theirs.seq)
+        if (ours !== undefined && ours !== theirs.head) from = theirs.seq
+      }
+      if (from <= local.seq) ranges.push({ author, from, to: local.seq })
+    }
+    // The genesis author's log goes first: every other entry depends on the genesis.
+    ranges.sort((a, b) => Number(b.author === genesisAuthor) - Number(a.author === genesisAuthor) || (a.author < b.author ? -1 : 1))
+    const forks = this.forks(space).filter((f) => remote[f.author]?.frozenAt === undefined)
+    return { ranges, forks }
+  }
+
+  /** Raw bytes of one author's entries in seq order, within the log (never past a fork). */
+  async * range (space: string, author: string, from = 1, to = Infinity): AsyncIterable<Uint8Array> {
+    const head = this.heads.get(space)?.get(author)
+    if (head === undefined) return
+    const last = Math.min(to, head.seq)
+    let seq = Math.max(from, 1)
+    for (; seq <= last; seq++) {
+      const bytes = this.unflushed.get(key3(space, author, seq))
+      if (bytes === undefined) break
+      yield bytes
+    }
+    if (seq > last) return
+    for await (const bytes of this.store.range(space, author, seq, last)) {
+      yield this.unflushed.get(key3(space, author, seq)) ?? bytes
+      seq++
+    }
+  }
+
+  /** One author's decoded entries in seq order. */
+  async * entries (space: string, author: string, from = 1, to = Infinity): AsyncIterable<SignedEntry> {
+    for await (const bytes of this.range(space, author, from, to)) yield this.decodeStored(bytes)
+  }
+
+  /** Every entry of a space, author by author (sorted by author id), each in seq order. */
+  async * spaceEntries (space: string): AsyncIterable<SignedEntry> {
+    const authors = [...(this.heads.get(space)?.keys() ?? [])].sort()
+    for (const author of authors) yield * this.entries(space, author)
+  }
+
+  async get (space: string, author: string, seq: number): Promise<SignedEntry | undefined> {
+    const bytes = this.unflushed.get(key3(space, author, seq)) ?? await this.store.entry(space, author, seq)
+    return bytes === undefined ? undefined : this.decodeStored(bytes)
+  }
+
+  async getById (id: string): Promise<SignedEntry | undefined> {
+    const loc = await this.store.locate(id)
+    if (loc !== undefined) return await this.get(loc.space, loc.author, loc.seq)
+    for (const bytes of this.unflushed.values()) {
+      const entry = this.decodeStored(bytes)
+      if (entry.id.toString() === id) return entry
+    }
+    return undefined
+  }
+
+  /** Application state stored beside the log (snapshots). Durable once the promise resolves. */
+  async putMeta (key: string, value: Uint8Array | null): Promise<void> {
+    this.ensureOpen()
+    await this.persist({ meta: [{ key, value }] })
+  }
+
+  async getMeta (key: string): Promise<Uint8Array | undefined> {
+    return await this.store.getMeta(key)
+  }
+
+  metaPrefix (prefix: string): AsyncIterable<[string, Uint8Array]> {
+    return this.store.metaPrefix(prefix)
+  }
+
+  /** Entries held for a missing predecessor. */
+  get pending (): number {
+    return this.pendingCount
+  }
+
+  // --- internals -------------------------------------------------------------------------
+
+  /**
+   * Runs a state change after every earlier one. The change returns a durability promise that
+   * the caller awaits outside the chain (or not at all, for gossip).
+   */
+  private async exclusive<T> (fn: () => Promise<{ durable: Promise<void>, value: T }>, awaitDurable = true): Promise<T> {
+    const run = this.tail.then(fn)
+    this.tail = run.catch(() => {})
+    const { durable, value } = await run
+    if (awaitDurable) await durable
+    else durable.catch(() => {})
+    return value
+  }
+
+  /** Chain checks for an entry from elsewhere, then admission; may read the store for forks. */
+  private async place (signed: SignedEntry): Promise<{ status: IngestStatus, durable: Promise<void> }> {
+    const { entry, space } = signed
+    if (entry.type === GENESIS_TYPE) {
+      if (this.geneses.has(space)) return { status: 'duplicate', durable: Promise.resolve() }
+      return { status: 'added', durable: this.admit(signed).durable }
+    }
+    const genesis = this.geneses.get(space)
+    if (genesis === undefined) return this.hold(signed, `space:${space}`)
+    const head = this.heads.get(space)?.get(entry.author)
+    const current = head?.seq ?? 0
+    if (head?.frozenAt !== undefined && entry.seq > head.frozenAt) {
+      throw new FrozenLogError(`${entry.author} equivocated at seq ${head.frozenAt + 1} in ${space}; the log is frozen`)
+    }
+    if (entry.seq <= current) return await this.compareStored(signed)
+    if (entry.seq > current + 1) return this.hold(signed, key3(space, entry.author, entry.seq))
+    if (head !== undefined) {
+      if (entry.prev?.toString() !== head.head) {
+        throw new PrevMismatchError(`seq ${entry.seq} by ${entry.author} does not follow the stored head ${head.head}`)
+      }
+      if (compareStamps(entry.ts, head.ts) < 0) {
+        throw new ClockRegressionError(`seq ${entry.seq} by ${entry.author} is stamped before its predecessor`)
+      }
+    }
+    this.authorize(signed, genesis)
+    return { status: 'added', durable: this.admit(signed).durable }
+  }
+
+  /** An entry at or below the author's head: the same entry again, or the other half of a fork. */
+  private async compareStored (signed: SignedEntry): Promise<{ status: IngestStatus, durable: Promise<void> }> {
+    const { entry, space } = signed
+    const storedBytes = this.unflushed.get(key3(space, entry.author, entry.seq)) ?? await this.store.entry(space, entry.author, entry.seq)
+    if (storedBytes === undefined) throw new PrevMismatchError(`no stored entry at seq ${entry.seq} to compare with`)
+    const stored = this.decodeStored(storedBytes)
+    if (stored.id.equals(signed.id)) return { status: 'duplicate', durable: Promise.resolve() }
+    if (String(stored.entry.prev) !== String(entry.prev)) {
+      throw new PrevMismatchError(`seq ${entry.seq} by ${entry.author} branches from a different predecessor`)
+    }
+    // Same author, same seq, same predecessor, both signed: an equivocation. Keep both, freeze the log.
+    const pair: [Uint8Array, Uint8Array] = compareBytes(stored.bytes, signed.bytes) <= 0
+      ? [stored.bytes, signed.bytes]
+      : [signed.bytes, stored.bytes]
+    const fork: ForkRecord = { space, author: entry.author, seq: entry.seq, entries: pair }
+    const frozenAt = entry.seq - 1
+    const previous = frozenAt === 0 ? undefined : this.decodeStored(await this.rawAt(space, entry.author, frozenAt))
+    const head: HeadRecord = {
+      space,
+      author: entry.author,
+      seq: frozenAt,
+      head: previous?.id.toString() ?? '',
+      ts: previous?.entry.ts ?? [0, 0],
+      frozenAt
+    }
+    this.headsOf(space).set(entry.author, head)
+    this.forksOf(space).push(fork)
+    this.emit({ type: 'fork', fork })
+    return { status: 'fork', durable: this.persist({ heads: [head], forks: [fork] }) }
+  }
+
+  private async rawAt (space: string, author: string, seq: number): Promise<Uint8Array> {
+    const bytes = this.unflushed.get(key3(space, author, seq)) ?? await this.store.entry(space, author, seq)
+    if (bytes === undefined) throw new StoreWriteError(`entry ${seq} of ${author} in ${space} is missing from the store`)
+    return bytes
+  }
+
+  private async idAt (space: string, author: string, seq: number): Promise<string | undefined> {
+    const bytes = this.unflushed.get(key3(space, author, seq)) ?? await this.store.entry(space, author, seq)
+    return bytes === undefined ? undefined : cidOf(bytes).toString()
+  }
+
+  private hold (signed: SignedEntry, key: string): { status: IngestStatus, durable: Promise<void> } {
+    if (this.pendingCount < this.maxPending) {
+      if (key.startsWith('space:')) {
+        const list = this.pendingSpace.get(key) ?? []
+        if (!list.some((e) => e.id.equals(signed.id))) {
+          list.push(signed)
+          this.pendingCount++
+        }
+        this.pendingSpace.set(key, list)
+      } else if (!this.pendingNext.has(key)) {
+        this.pendingNext.set(key, signed)
+        this.pendingCount++
+      }
+    }
+    return { status: 'pending', durable: Promise.resolve() }
+  }
+
+  private authorize (signed: SignedEntry, genesis: SignedEntry<GenesisBody>): void {
+    for (const a of this.authorizers) a.authorize(signed, genesis)
+  }
+
+  /** Makes a checked entry part of the log in memory and queues it for durable storage. */
+  private admit (signed: SignedEntry): { durable: Promise<void> } {
+    const { entry, space } = signed
+    const id = signed.id.toString()
+    const head: HeadRecord = { space, author: entry.author, seq: entry.seq, head: id, ts: entry.ts }
+    if (entry.type === GENESIS_TYPE) this.geneses.set(space, signed as SignedEntry<GenesisBody>)
+    this.headsOf(space).set(entry.author, head)
+    this.clock.observe(entry.ts)
+    this.unflushed.set(key3(space, entry.author, entry.seq), signed.bytes)
+    const durable = this.persist({
+      entries: [{ space, author: entry.author, seq: entry.seq, id, bytes: signed.bytes }],
+      heads: [head]
+    })
+    this.emit({ type: 'entry', entry: signed })
+    this.releasePending(signed)
+    return { durable }
+  }
+
+  /** Retries what waited on this entry: the author's next entry, or a new space's first entries. */
+  private releasePending (signed: SignedEntry): void {
+    const waiting: SignedEntry[] = []
+    if (signed.entry.type === GENESIS_TYPE) {
+      const list = this.pendingSpace.get(`space:${signed.space}`)
+      if (list !== undefined) {
+        this.pendingSpace.delete(`space:${signed.space}`)
+        waiting.push(...list)
+      }
+    }
+    const nextKey = key3(signed.space, signed.entry.author, signed.entry.seq + 1)
+    const next = this.pendingNext.get(nextKey)
+    if (next !== undefined) {
+      this.pendingNext.delete(nextKey)
+      waiting.push(next)
+    }
+    this.pendingCount -= waiting.length
+    for (const e of waiting) {
+      // Pending entries were verified on arrival; only their place in the chain is checked now.
+      this.place(e).then(({ durable }) => durable, () => {}).catch(() => {})
+    }
+  }
+
+  /**
+   * Queues writes for the next group commit. If the store fails, memory is ahead of disk: the
+   * log closes itself rather than serve state it could not keep.
+   */
+  private async persist (part: Partial<StoreBatch>): Promise<void> {
+    try {
+      await this.queue.enqueue(part)
+    } catch (err) {
+      this.state = 'failed'
+      throw err
+    }
+  }
+
+  private flushed (batch: StoreBatch): void {
+    for (const e of batch.entries) {
+      const key = key3(e.space, e.author, e.seq)
+      if (this.unflushed.get(key) === e.bytes) this.unflushed.delete(key)
+    }
+  }
+
+  private emit (event: LogEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event)
+      } catch {
+        // A listener's failure is its own; the entry is stored either way.
+      }
+    }
+  }
+
+  private decodeStored (bytes: Uint8Array): SignedEntry {
+    const entry = decode<Entry>(bytes)
+    const id = cidOf(bytes)
+    return { id, space: entry.space?.toString() ?? id.toString(), bytes, entry }
+  }
+
+  private headsOf (space: string): Map<string, HeadRecord> {
+    let m = this.heads.get(space)
+    if (m === undefined) this.heads.set(space, m = new Map())
+    return m
+  }
+
+  private forksOf (space: string): ForkRecord[] {
+    let list = this.forkRecords.get(space)
+    if (list === undefined) this.forkRecords.set(space, list = [])
+    return list
+  }
+
+  private ensureOpen (): void {
+    if (this.state !== 'open') throw new LogClosedError(this.state === 'failed' ? 'the log failed to write and is closed' : 'the log is not open')
+  }
+}
+
+function compareBytes (a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.byteLength, b.byteLength)
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i]
+  return a.byteLength - b.byteLength
+}

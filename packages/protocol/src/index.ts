@@ -1,0 +1,22 @@
+/**
+ * @packageDocumentation
+ * Mutual's protocol core, pure and without I/O: Ed25519 identities named by libp2p PeerIds,
+ * canonical DAG-CBOR encoding and CIDs, the signed entry, the hybrid logical clock, record types
+ * and stateless validation with named errors.
+ */
+export { CID, encode, decode, cidOf, parseCid, bytesEqual } from './encoding.js'
+export { type Stamp, type HybridClockInit, HybridClock, compareStamps, isStamp } from './clock.js'
+export {
+  type Identity, type IdentityKind, generateIdentity, identityFromPrivateKey, exportIdentity, importIdentity,
+  Verifier, publicKeyOf, isIdentityId, identityIdFromPublicKey
+} from './identity.js'
+export {
+  type UnsignedEntry, type Entry, type SignedEntry, ENTRY_VERSION, ENTRY_SIGNATURE_DOMAIN, signEntry, signingBytes,
+  unsignedFields
+} from './entry.js'
+export {
+  type RecordType, type GenesisBody, type NoteBody, type SpaceKind, RecordRegistry, schemas, baseRecordTypes,
+  genesisBodySchema, spacePolicySchema, noteBodySchema, GENESIS_TYPE, NOTE_TYPE, SPACE_KINDS
+} from './records.js'
+export { type ValidateInit, validateEntry, MAX_ENTRY_BYTES, DEFAULT_MAX_SKEW_MS } from './validate.js'
+export * from './errors.js'
