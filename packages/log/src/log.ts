@@ -1,5 +1,5 @@
 import {
-  CID, ClockRegressionError, GENESIS_TYPE, HybridClock, PrevMismatchError, RecordRegistry, Verifier, baseRecordTypes,
+  CID, ClockRegressionError, GENESIS_TYPE, SpaceMismatchError, HybridClock, PrevMismatchError, RecordRegistry, Verifier, baseRecordTypes,
   cidOf, compareStamps, decode, signEntry, validateEntry,
   type Entry, type GenesisBody, type Identity, type SignedEntry, type UnsignedEntry
 } from '@mutual/protocol'
@@ -32,6 +32,8 @@ export interface IngestResult {
 export interface IngestOptions {
   /** resolve only once the entry is durable (default true); gossip forwards before the fsync */
   durable?: boolean
+  /** the space the entry must belong to (a gossip topic's space) */
+  space?: string
 }
 
 export interface MissingReport {
@@ -171,6 +173,9 @@ export class Log {
     const signed = validateEntry(bytes, {
       registry: this.registry, verifier: this.verifier, now: this.now(), maxSkewMs: this.maxSkewMs
     })
+    if (options.space !== undefined && signed.space !== options.space) {
+      throw new SpaceMismatchError(`entry of space ${signed.space} sent on the topic of ${options.space}`)
+    }
     const result = await this.exclusive(async () => {
       this.ensureOpen()
       const { status, durable } = await this.place(signed)
@@ -223,9 +228,11 @@ export class Log {
       const theirs = remote[author]
       let from = (theirs?.seq ?? 0) + 1
       if (theirs !== undefined && theirs.seq > 0 && theirs.seq <= local.seq && theirs.frozenAt === undefined) {
-        // A different entry at their head's seq means one of us holds the other side of a fork.
+        // A different entry at their head's seq means one of us holds the other side of a fork,
+        // somewhere at or below it. Forks are rare and frozen for good, so the whole log is sent
+        // once and the receiver's duplicate checks find the first seq where the logs part.
         const ours = theirs.seq === local.seq ? local.head : await this.idAt(space, author, theirs.seq)
-        if (ours !== undefined && ours !== theirs.head) from = theirs.seq
+        if (ours !== undefined && ours !== theirs.head) from = 1
       }
       if (from <= local.seq) ranges.push({ author, from, to: local.seq })
     }
@@ -277,6 +284,12 @@ export class Log {
       if (entry.id.toString() === id) return entry
     }
     return undefined
+  }
+
+  /** Resolves once every write accepted so far is durable. */
+  async flush (): Promise<void> {
+    await this.tail
+    await this.queue.flush()
   }
 
   /** Application state stored beside the log (snapshots). Durable once the promise resolves. */
@@ -440,8 +453,9 @@ export class Log {
     }
     this.pendingCount -= waiting.length
     for (const e of waiting) {
-      // Pending entries were verified on arrival; only their place in the chain is checked now.
-      this.place(e).then(({ durable }) => durable, () => {}).catch(() => {})
+      // Verified on arrival; only the place in the chain is checked now, after the current change.
+      const run = this.tail.then(async () => { (await this.place(e)).durable.catch(() => {}) })
+      this.tail = run.catch(() => {})
     }
   }
 

@@ -1,0 +1,238 @@
+import { createLibp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@libp2p/noise'
+import { yamux } from '@libp2p/yamux'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub'
+import { mdns } from '@libp2p/mdns'
+import { bootstrap } from '@libp2p/bootstrap'
+import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
+import { autoNAT } from '@libp2p/autonat'
+import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { dcutr } from '@libp2p/dcutr'
+import { prometheusMetrics } from '@libp2p/prometheus-metrics'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { Libp2p, PeerDiscovery, PeerId } from '@libp2p/interface'
+import { GENESIS_TYPE, type SignedEntry } from '@mutual/protocol'
+import { BlockList } from './gater.js'
+import { SpaceGossip, entryMessageId } from './gossip.js'
+import { syncService, type SyncService } from './sync/service.js'
+import { DialError, NodeNotStartedError } from './errors.js'
+import type { MutualNode, MutualNodeEvent, MutualNodeInit, PeerInfo } from './types.js'
+import type { SyncStats } from './sync/session.js'
+
+/** The DHT of Mutual nodes only, apart from the public IPFS DHT. */
+const DHT_PROTOCOL = '/mutual/kad/1.0.0'
+/** Misbehaviour in sync costs this much gossipsub application score, decaying by half a minute. */
+const SYNC_PENALTY = 20
+
+class DefaultMutualNode implements MutualNode {
+  readonly id: string
+  private readonly init: MutualNodeInit
+  private readonly blocklist: BlockList
+  private readonly listeners = new Set<(event: MutualNodeEvent) => void>()
+  private readonly penalties = new Map<string, { value: number, at: number }>()
+  private node: Libp2p<{ pubsub: GossipSub, sync: SyncService }> | undefined
+  private gossip: SpaceGossip | undefined
+  private unsubscribeLog: (() => void) | undefined
+
+  constructor (init: MutualNodeInit) {
+    this.init = init
+    this.id = init.identity.id
+    this.blocklist = new BlockList(init.blocklist)
+  }
+
+  get libp2p (): Libp2p {
+    return this.started().node
+  }
+
+  async start (): Promise<void> {
+    if (this.node !== undefined) return
+    const init = this.init
+    const peerDiscovery: Array<(components: any) => PeerDiscovery> = []
+    if (init.mdns ?? true) peerDiscovery.push(mdns({ interval: 5_000 }))
+    if ((init.bootstrap ?? []).length > 0) peerDiscovery.push(bootstrap({ list: init.bootstrap ?? [], timeout: 100 }))
+    const nat = init.nat ?? false
+    const services: Record<string, any> = {
+      identify: identify(),
+      ping: ping(),
+      pubsub: gossipsub({
+        globalSignaturePolicy: StrictNoSign,
+        msgIdFn: (message) => entryMessageId(message.data),
+        allowPublishToZeroTopicPeers: true,
+        ignoreDuplicatePublishError: true,
+        maxInboundDataLength: 1024 * 1024 + 1024,
+        scoreParams: {
+          // Loopback and LAN peers are one machine or one office, not a Sybil attack.
+          IPColocationFactorWhitelist: new Set(['127.0.0.1', '::1']),
+          appSpecificScore: (peer) => -this.penalty(peer),
+          appSpecificWeight: 1
+        },
+        scoreThresholds: { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: -80 }
+      }),
+      sync: syncService({
+        log: init.log,
+        interests: () => this.joined(),
+        intervalMs: init.syncIntervalMs,
+        onSession: (peer, stats) => { this.emit({ type: 'sync', peer, stats }) },
+        onMisbehaving: (peer) => { this.penalize(peer) }
+      })
+    }
+    if (init.dht ?? true) services.dht = kadDHT({ protocol: DHT_PROTOCOL, clientMode: false, peerInfoMapper: passthroughMapper })
+    if (nat) {
+      services.autonat = autoNAT()
+      services.dcutr = dcutr()
+    }
+    if (init.relayServer === true) services.relay = circuitRelayServer()
+    const node = await createLibp2p({
+      privateKey: init.identity.privateKey,
+      addresses: { listen: init.listen ?? ['/ip4/0.0.0.0/tcp/0'] },
+      transports: nat ? [tcp(), circuitRelayTransport()] : [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      peerDiscovery,
+      services,
+      connectionGater: this.blocklist.gater(),
+      connectionManager: {
+        maxConnections: init.maxConnections ?? 300,
+        inboundConnectionThreshold: init.inboundConnectionThreshold ?? 5
+      },
+      metrics: init.metricsRegistry === undefined ? undefined : prometheusMetrics({ registry: init.metricsRegistry, collectDefaultMetrics: false, preserveExistingMetrics: true })
+    }) as unknown as Libp2p<{ pubsub: GossipSub, sync: SyncService }>
+    this.node = node
+    this.gossip = new SpaceGossip({
+      pubsub: node.services.pubsub,
+      log: init.log,
+      onGap: (peer) => { node.services.sync.request(peer) },
+      onRejected: (peer, error) => { this.emit({ type: 'gossip:rejected', peer: peer.toString(), error: `${error.name}: ${error.message}` }) }
+    })
+    node.addEventListener('peer:connect', (e) => { this.emit({ type: 'peer:connect', peer: e.detail.toString() }) })
+    node.addEventListener('peer:disconnect', (e) => { this.emit({ type: 'peer:disconnect', peer: e.detail.toString() }) })
+    for (const space of init.log.spaces()) this.gossip.join(space)
+    this.unsubscribeLog = init.log.subscribe((event) => {
+      if (event.type !== 'entry') return
+      const { entry } = event
+      // New spaces are replicated as they appear; this node's own entries go out by gossip.
+      if (entry.entry.type === GENESIS_TYPE && !this.gossip?.has(entry.space)) void this.join(entry.space)
+      if (entry.entry.author === this.id) this.publish(entry).catch(() => {})
+    })
+  }
+
+  async stop (): Promise<void> {
+    const node = this.node
+    if (node === undefined) return
+    this.unsubscribeLog?.()
+    this.node = undefined
+    this.gossip = undefined
+    await node.stop()
+  }
+
+  addresses (): string[] {
+    return this.started().node.getMultiaddrs().map((ma) => ma.toString())
+  }
+
+  peers (): PeerInfo[] {
+    const { node } = this.started()
+    const byPeer = new Map<string, PeerInfo>()
+    for (const conn of node.getConnections()) {
+      const id = conn.remotePeer.toString()
+      const pubsub = node.services.pubsub as GossipSub & { getScore: (peer: string) => number }
+      const info: PeerInfo = byPeer.get(id) ?? { id, addresses: [], direction: conn.direction, score: pubsub.getScore(id) }
+      info.addresses.push(conn.remoteAddr.toString())
+      if (conn.rtt !== undefined) info.latencyMs = conn.rtt
+      byPeer.set(id, info)
+    }
+    return [...byPeer.values()].sort((a, b) => a.id < b.id ? -1 : 1)
+  }
+
+  async connect (address: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+    const { node } = this.started()
+    let ma
+    try {
+      ma = multiaddr(address)
+    } catch (err) {
+      throw new DialError(`not a multiaddr: ${address} (${(err as Error).message})`)
+    }
+    const peerText = ma.getComponents().findLast((c) => c.name === 'p2p')?.value
+    if (peerText !== undefined && this.blocklist.has(peerText)) throw new DialError(`peer ${peerText} is blocked`)
+    try {
+      const conn = await node.dial(ma, { signal: options.signal ?? AbortSignal.timeout(10_000) })
+      return conn.remotePeer.toString()
+    } catch (err) {
+      throw new DialError(`could not reach ${address}: ${(err as Error).message}`)
+    }
+  }
+
+  async join (space: string): Promise<void> {
+    const { node, gossip } = this.started()
+    if (gossip.has(space)) return
+    gossip.join(space)
+    // Ask every connected peer for a space this node does not hold yet.
+    for (const conn of node.getConnections()) node.services.sync.request(conn.remotePeer)
+  }
+
+  leave (space: string): void {
+    this.started().gossip.leave(space)
+  }
+
+  joined (): string[] {
+    return this.gossip?.joined() ?? []
+  }
+
+  async publish (entry: SignedEntry): Promise<void> {
+    const { gossip } = this.started()
+    if (!gossip.has(entry.space)) gossip.join(entry.space)
+    await gossip.publish(entry.space, entry.bytes)
+  }
+
+  async syncWith (peer: string, options: { signal?: AbortSignal } = {}): Promise<SyncStats> {
+    return await this.started().node.services.sync.syncWith(peerIdFromString(peer), options)
+  }
+
+  async block (peer: string): Promise<void> {
+    this.blocklist.add(peer)
+    await this.node?.hangUp(peerIdFromString(peer)).catch(() => {})
+  }
+
+  unblock (peer: string): void {
+    this.blocklist.delete(peer)
+  }
+
+  subscribe (listener: (event: MutualNodeEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  private penalize (peer: string): void {
+    this.penalties.set(peer, { value: this.penalty(peer) + SYNC_PENALTY, at: Date.now() })
+  }
+
+  private penalty (peer: string): number {
+    const p = this.penalties.get(peer)
+    if (p === undefined) return 0
+    return p.value * 0.5 ** ((Date.now() - p.at) / 30_000)
+  }
+
+  private emit (event: MutualNodeEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event)
+      } catch {
+        // A listener's failure is its own.
+      }
+    }
+  }
+
+  private started (): { node: Libp2p<{ pubsub: GossipSub, sync: SyncService }>, gossip: SpaceGossip } {
+    if (this.node === undefined || this.gossip === undefined) throw new NodeNotStartedError('the node is not started')
+    return { node: this.node, gossip: this.gossip }
+  }
+}
+
+export function createMutualNode (init: MutualNodeInit): MutualNode {
+  return new DefaultMutualNode(init)
+}
+
+export type { PeerId }

@@ -1,0 +1,74 @@
+import type { Libp2p } from '@libp2p/interface'
+import type { Identity, SignedEntry } from '@mutual/protocol'
+import type { Log } from '@mutual/log'
+import type { Registry } from 'prom-client'
+import type { SyncStats } from './sync/session.js'
+
+export interface MutualNodeInit {
+  identity: Identity
+  log: Log
+  /** multiaddrs to listen on; default `/ip4/0.0.0.0/tcp/0` */
+  listen?: string[]
+  /** multiaddrs dialled at start and kept connected */
+  bootstrap?: string[]
+  /** local network discovery (default true) */
+  mdns?: boolean
+  /** Kademlia DHT for finding peers across networks (default true) */
+  dht?: boolean
+  /** AutoNAT, circuit relay v2 (client) and DCUtR hole punching (default false) */
+  nat?: boolean
+  /** act as a circuit relay server for others (default false) */
+  relayServer?: boolean
+  /** periodic anti-entropy sync with every connected peer, ms (default 30,000; 0 disables) */
+  syncIntervalMs?: number
+  /** peer ids never dialled nor accepted */
+  blocklist?: string[]
+  /** connection limits */
+  maxConnections?: number
+  /** inbound connections accepted per second from one host (libp2p default is low; tests raise it) */
+  inboundConnectionThreshold?: number
+  /** Prometheus registry for libp2p's and Mutual's metrics */
+  metricsRegistry?: Registry
+}
+
+export interface PeerInfo {
+  id: string
+  addresses: string[]
+  /** direction of the first open connection */
+  direction: 'inbound' | 'outbound'
+  /** gossipsub score */
+  score: number
+  /** round-trip time from the last ping, when known */
+  latencyMs?: number
+}
+
+export type MutualNodeEvent =
+  | { type: 'peer:connect', peer: string }
+  | { type: 'peer:disconnect', peer: string }
+  | { type: 'sync', peer: string, stats: SyncStats }
+  | { type: 'gossip:rejected', peer: string, error: string }
+
+/** A Mutual participant on the network: a libp2p node replicating the spaces of one log. */
+export interface MutualNode {
+  readonly id: string
+  readonly libp2p: Libp2p
+  start (): Promise<void>
+  stop (): Promise<void>
+  /** addresses others can dial, each ending in `/p2p/<id>` */
+  addresses (): string[]
+  peers (): PeerInfo[]
+  /** dials a multiaddr (`/ip4/…/tcp/…/p2p/…`) and syncs; resolves to the peer id */
+  connect (address: string, options?: { signal?: AbortSignal }): Promise<string>
+  /** replicates a space: subscribes to its topic and asks peers for it (also for spaces not held yet) */
+  join (space: string): Promise<void>
+  leave (space: string): void
+  /** spaces this node replicates */
+  joined (): string[]
+  /** publishes an entry appended here to the space's topic */
+  publish (entry: SignedEntry): Promise<void>
+  /** runs one sync session with a connected peer */
+  syncWith (peer: string, options?: { signal?: AbortSignal }): Promise<SyncStats>
+  block (peer: string): Promise<void>
+  unblock (peer: string): void
+  subscribe (listener: (event: MutualNodeEvent) => void): () => void
+}

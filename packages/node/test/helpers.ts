@@ -1,0 +1,50 @@
+import { generateIdentity, type GenesisBody, type Identity } from '@mutual/protocol'
+import { Log, memoryStore } from '@mutual/log'
+import { createMutualNode, type MutualNode, type MutualNodeInit } from '@mutual/node'
+
+export interface TestPeer {
+  identity: Identity
+  log: Log
+  node: MutualNode
+  stop: () => Promise<void>
+}
+
+/** A real libp2p node on 127.0.0.1 over TCP, with an in-memory log, no mDNS and no DHT. */
+export async function startPeer (init: Partial<MutualNodeInit> = {}): Promise<TestPeer> {
+  const identity = init.identity ?? await generateIdentity()
+  const log = init.log ?? new Log({ store: memoryStore() })
+  await log.start()
+  const node = createMutualNode({
+    identity,
+    log,
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    mdns: false,
+    dht: false,
+    syncIntervalMs: 0,
+    inboundConnectionThreshold: 1000,
+    ...init
+  })
+  await node.start()
+  return {
+    identity,
+    log,
+    node,
+    stop: async () => {
+      await node.stop()
+      await log.stop()
+    }
+  }
+}
+
+export function openSpace (): GenesisBody {
+  return { kind: 'raw', name: 'test', policy: { write: 'anyone', writers: [] }, encrypted: false, nonce: crypto.getRandomValues(new Uint8Array(8)) }
+}
+
+/** Polls until `check` returns true, or fails after `timeoutMs`. */
+export async function eventually (check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
