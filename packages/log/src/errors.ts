@@ -29,3 +29,8 @@ export class StoreLockedError extends Error {
 export class UnknownSpaceError extends Error {
   override name = 'UnknownSpaceError'
 }
+
+/** An entry to append names in refs an entry this node does not hold. */
+export class UnknownRefError extends Error {
+  override name = 'UnknownRefError'
+}

@@ -5,7 +5,7 @@ import {
 } from '@mutual/protocol'
 import { genesisPolicy, type Authorizer } from './authorize.js'
 import { CommitQueue } from './commit-queue.js'
-import { FrozenLogError, LogClosedError, StoreWriteError, UnknownSpaceError } from './errors.js'
+import { FrozenLogError, LogClosedError, StoreWriteError, UnknownRefError, UnknownSpaceError } from './errors.js'
 import type { EntryStore, ForkRecord, HeadRecord, StoreBatch } from './store.js'
 import type { MissingRange, VersionVector } from './vector.js'
 
@@ -68,6 +68,7 @@ export class Log {
   private readonly geneses = new Map<string, SignedEntry<GenesisBody>>()
   private readonly forkRecords = new Map<string, ForkRecord[]>()
   private readonly pendingNext = new Map<string, SignedEntry>()
+  /** entries waiting for their space's genesis (`space:<id>`) or a referenced entry (`ref:<id>`) */
   private readonly pendingSpace = new Map<string, SignedEntry[]>()
   private pendingCount = 0
   /** entries queued but not yet durable, readable before their batch lands */
@@ -75,6 +76,7 @@ export class Log {
   private readonly listeners = new Set<LogListener>()
   private readonly queue: CommitQueue
   private tail: Promise<unknown> = Promise.resolve()
+  private releasing: Promise<unknown> | undefined
   private state: 'closed' | 'open' | 'failed' = 'closed'
 
   constructor (init: LogInit) {
@@ -155,9 +157,15 @@ export class Log {
         body
       }
       if (refs !== undefined && refs.length > 0) fields.refs = refs
+      const resolved: SignedEntry[] = []
+      for (const ref of refs ?? []) {
+        const found = await this.getById(ref.toString())
+        if (found === undefined) throw new UnknownRefError(`referenced entry ${ref.toString()} is not here`)
+        resolved.push(found)
+      }
       const signed = signEntry(identity, fields)
       ;(signed.entry as Entry).body = this.registry.check(type, body, signed.bytes.byteLength)
-      this.authorize(signed as SignedEntry, genesis)
+      this.authorize(signed as SignedEntry, genesis, resolved)
       const { durable } = this.admit(signed as SignedEntry)
       return { durable, value: signed }
     })
@@ -181,6 +189,12 @@ export class Log {
       const { status, durable } = await this.place(signed)
       return { durable, value: { status, entry: signed } }
     }, options.durable ?? true)
+    // Entries that waited on this one are placed before the caller hears back.
+    while (this.releasing !== undefined) {
+      const released = this.releasing
+      this.releasing = undefined
+      await released
+    }
     return result
   }
 
@@ -350,7 +364,14 @@ export class Log {
         throw new ClockRegressionError(`seq ${entry.seq} by ${entry.author} is stamped before its predecessor`)
       }
     }
-    this.authorize(signed, genesis)
+    // Entries named in refs (the grant or credential that authorizes this one) come first.
+    const refs: SignedEntry[] = []
+    for (const ref of entry.refs ?? []) {
+      const found = await this.getById(ref.toString())
+      if (found === undefined) return this.hold(signed, `ref:${ref.toString()}`)
+      refs.push(found)
+    }
+    this.authorize(signed, genesis, refs)
     return { status: 'added', durable: this.admit(signed).durable }
   }
 
@@ -398,7 +419,7 @@ export class Log {
 
   private hold (signed: SignedEntry, key: string): { status: IngestStatus, durable: Promise<void> } {
     if (this.pendingCount < this.maxPending) {
-      if (key.startsWith('space:')) {
+      if (key.startsWith('space:') || key.startsWith('ref:')) {
         const list = this.pendingSpace.get(key) ?? []
         if (!list.some((e) => e.id.equals(signed.id))) {
           list.push(signed)
@@ -413,8 +434,8 @@ export class Log {
     return { status: 'pending', durable: Promise.resolve() }
   }
 
-  private authorize (signed: SignedEntry, genesis: SignedEntry<GenesisBody>): void {
-    for (const a of this.authorizers) a.authorize(signed, genesis)
+  private authorize (signed: SignedEntry, genesis: SignedEntry<GenesisBody>, refs: SignedEntry[]): void {
+    for (const a of this.authorizers) a.authorize(signed, genesis, refs)
   }
 
   /** Makes a checked entry part of the log in memory and queues it for durable storage. */
@@ -438,10 +459,10 @@ export class Log {
   /** Retries what waited on this entry: the author's next entry, or a new space's first entries. */
   private releasePending (signed: SignedEntry): void {
     const waiting: SignedEntry[] = []
-    if (signed.entry.type === GENESIS_TYPE) {
-      const list = this.pendingSpace.get(`space:${signed.space}`)
+    for (const key of [`space:${signed.space}`, `ref:${signed.id.toString()}`]) {
+      const list = this.pendingSpace.get(key)
       if (list !== undefined) {
-        this.pendingSpace.delete(`space:${signed.space}`)
+        this.pendingSpace.delete(key)
         waiting.push(...list)
       }
     }
@@ -456,6 +477,7 @@ export class Log {
       // Verified on arrival; only the place in the chain is checked now, after the current change.
       const run = this.tail.then(async () => { (await this.place(e)).durable.catch(() => {}) })
       this.tail = run.catch(() => {})
+      this.releasing = this.tail
     }
   }
 
