@@ -97,7 +97,9 @@ class DefaultMutualNode implements MutualNode {
       connectionGater: this.blocklist.gater(),
       connectionManager: {
         maxConnections: init.maxConnections ?? 300,
-        inboundConnectionThreshold: init.inboundConnectionThreshold ?? 5
+        inboundConnectionThreshold: init.inboundConnectionThreshold ?? 5,
+        // Connections from this machine are not a flood to protect against.
+        allow: ['/ip4/127.0.0.0/ipcidr/8', '/ip6/::1/ipcidr/128']
       },
       metrics: init.metricsRegistry === undefined ? undefined : prometheusMetrics({ registry: init.metricsRegistry, collectDefaultMetrics: false, preserveExistingMetrics: true })
     }) as unknown as Libp2p<{ pubsub: GossipSub, sync: SyncService }>
@@ -107,6 +109,12 @@ class DefaultMutualNode implements MutualNode {
       log: init.log,
       onGap: (peer) => { node.services.sync.request(peer) },
       onRejected: (peer, error) => { this.emit({ type: 'gossip:rejected', peer: peer.toString(), error: `${error.name}: ${error.message}` }) }
+    })
+    // libp2p 3 does not dial what discovery finds (bootstrap and the DHT dial by themselves; mDNS does not).
+    node.addEventListener('peer:discovery', (e) => {
+      const { id, multiaddrs } = e.detail
+      if (this.blocklist.has(id.toString()) || node.getConnections(id).length > 0 || multiaddrs.length === 0) return
+      node.dial(multiaddrs, { signal: AbortSignal.timeout(10_000) }).catch(() => {})
     })
     node.addEventListener('peer:connect', (e) => { this.emit({ type: 'peer:connect', peer: e.detail.toString() }) })
     node.addEventListener('peer:disconnect', (e) => { this.emit({ type: 'peer:disconnect', peer: e.detail.toString() }) })

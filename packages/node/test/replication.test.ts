@@ -68,3 +68,12 @@ describe('replication over TCP', () => {
     expect(behind.log.vector(genesis.space)[liarId].seq).toBe(1)
   })
 })
+
+describe('discovery', () => {
+  it('finds and connects to a peer on the local network by mDNS alone', async () => {
+    const a = await startPeer({ mdns: true })
+    const b = await startPeer({ mdns: true })
+    peers.push(a, b)
+    await eventually(() => a.node.peers().some((p) => p.id === b.identity.id), 15_000, 'mDNS discovery')
+  })
+})
