@@ -1,0 +1,247 @@
+import { readFileSync } from 'node:fs'
+import type { Server } from 'node:http'
+import type { Logger } from 'pino'
+import { Registry } from 'prom-client'
+import type { Identity } from '@mutual/protocol'
+import { Log, levelStore } from '@mutual/log'
+import { createMutualNode, type MutualNode, type MutualNodeInit } from '@mutual/node'
+import { createApp } from './app.js'
+import { type Config, type LogLevel, parseApiAddress } from './config.js'
+import type { DaemonContext } from './context.js'
+import { EventHub } from './events.js'
+import { type HomePaths, initHome, removeFile, resolveHome, writeApiFile } from './home.js'
+import { acquireLock } from './lock.js'
+import { createLogger } from './logger.js'
+import { createMetrics, ensureDefaultMetrics, reasonLabel } from './metrics.js'
+import type { SecurityInit } from './security.js'
+import { type HttpServer, listen } from './server.js'
+
+/** Options of `startDaemon`; each overrides the same field of `config.json`. */
+export interface DaemonInit {
+  /** data directory; default `MUTUAL_HOME`, else the platform's data directory */
+  home?: string
+  /** libp2p listen multiaddrs */
+  listen?: string[]
+  /** HTTP API `host:port` (port 0 picks a free one) */
+  api?: string
+  bootstrap?: string[]
+  mdns?: boolean
+  dht?: boolean
+  nat?: boolean
+  syncIntervalMs?: number
+  /** log level; default `MUTUAL_LOG_LEVEL`, else the config's, else `info` */
+  logLevel?: LogLevel
+  /** a logger to use instead of the daemon's own (stderr) */
+  logger?: Logger
+  /** environment to read MUTUAL_HOME and MUTUAL_LOG_LEVEL from (default `process.env`) */
+  env?: NodeJS.ProcessEnv
+  /** inbound connections accepted per second from one host; tests on 127.0.0.1 raise it */
+  inboundConnectionThreshold?: number
+  /** keep-alive interval of event streams, ms (default 15,000) */
+  eventKeepAliveMs?: number
+  /** builds the node (default `createMutualNode`); tests may substitute one */
+  createNode?: (init: MutualNodeInit) => MutualNode
+}
+
+/** A running daemon: its node, log and HTTP API. */
+export interface Daemon {
+  /** the API's base URL, e.g. `http://127.0.0.1:40123` */
+  readonly url: string
+  readonly token: string
+  readonly home: string
+  readonly paths: HomePaths
+  /** the configuration in force: config.json with the init's overrides */
+  readonly config: Config
+  readonly identity: Identity
+  readonly node: MutualNode
+  readonly log: Log
+  readonly logger: Logger
+  readonly server: Server
+  /** closes the HTTP server (and open event streams), then the node, then the log; idempotent */
+  stop (): Promise<void>
+}
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+
+/**
+ * Starts a daemon on a data directory: takes its lock (DaemonRunningError if another daemon holds
+ * it), opens the log, starts the node, serves the API, and writes the `api` file once listening.
+ * Signals are the caller's business (the CLI): it calls `stop()`.
+ */
+export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
+  const env = init.env ?? process.env
+  const home = resolveHome(init.home, env)
+  const opened = await initHome(home)
+  const { paths, identity, token } = opened
+  const config = applyOverrides(opened.config, init)
+  const apiAddress = parseApiAddress(config.api, init.api !== undefined ? 'option --api' : paths.config)
+  const logger = init.logger ?? createLogger(init.logLevel, config.logLevel, env)
+
+  const lock = await acquireLock(paths.lock, home)
+  const cleanup: Array<() => Promise<void>> = [async () => { await lock.release() }]
+  const unwind = async (): Promise<void> => {
+    for (const step of cleanup.reverse().splice(0)) {
+      try {
+        await step()
+      } catch (err) {
+        logger.error({ err }, 'shutdown step failed')
+      }
+    }
+  }
+
+  try {
+    const log = new Log({ store: levelStore({ path: paths.db }) })
+    await log.start()
+    cleanup.push(async () => { await log.stop() })
+
+    const events = new EventHub({ keepAliveMs: init.eventKeepAliveMs })
+    const registry = new Registry()
+    // Gauges are read at scrape time, once the API listens: the node exists by then.
+    const metrics = createMetrics({
+      peers: () => node.peers().length,
+      spaces: () => log.spaces().length,
+      sseClients: () => events.size
+    }, registry)
+
+    const node = (init.createNode ?? createMutualNode)({
+      identity,
+      log,
+      listen: config.listen,
+      bootstrap: config.bootstrap,
+      mdns: config.mdns,
+      dht: config.dht,
+      nat: config.nat,
+      syncIntervalMs: config.syncIntervalMs,
+      inboundConnectionThreshold: init.inboundConnectionThreshold,
+      metricsRegistry: registry
+    })
+    cleanup.push(async () => { await node.stop() })
+    cleanup.push(wire(node, log, identity, events, metrics, logger))
+    await node.start()
+    ensureDefaultMetrics(registry)
+
+    let ready = false
+    let url = ''
+    const security: SecurityInit = {
+      token,
+      port: () => http.address.port,
+      bindHost: apiAddress.host,
+      allowedHosts: config.allowedHosts,
+      allowedOrigins: config.allowedOrigins
+    }
+    const ctx: DaemonContext = {
+      version: VERSION,
+      identity,
+      log,
+      node,
+      config,
+      paths,
+      events,
+      metrics,
+      logger,
+      startedAt: Date.now(),
+      url: () => url,
+      ready: () => ready,
+      dialErrors: new Map()
+    }
+    const app = createApp(ctx, security)
+    const http: HttpServer = await listen(app.fetch, apiAddress.host, apiAddress.port)
+    cleanup.push(async () => {
+      ready = false
+      events.close()
+      await http.close()
+    })
+    url = apiUrl(http.address.address, http.address.port)
+    await lock.update(url)
+    await writeApiFile(paths.api, { url, token, pid: process.pid })
+    // Removed before the lock (cleanup runs in reverse): the api file never outlives the lock.
+    cleanup.splice(1, 0, async () => { await removeFile(paths.api) })
+    ready = true
+    logger.info({ id: identity.id, url, addresses: node.addresses(), home }, 'daemon ready')
+
+    let stopping: Promise<void> | undefined
+    return {
+      url,
+      token,
+      home,
+      paths,
+      config,
+      identity,
+      node,
+      log,
+      logger,
+      server: http.server,
+      stop: async () => {
+        stopping ??= (async () => {
+          logger.info('daemon stopping')
+          await unwind()
+          logger.info('daemon stopped')
+        })()
+        await stopping
+      }
+    }
+  } catch (err) {
+    await unwind()
+    throw err
+  }
+}
+
+function applyOverrides (config: Config, init: DaemonInit): Config {
+  return {
+    ...config,
+    listen: init.listen ?? config.listen,
+    api: init.api ?? config.api,
+    bootstrap: init.bootstrap ?? config.bootstrap,
+    mdns: init.mdns ?? config.mdns,
+    dht: init.dht ?? config.dht,
+    nat: init.nat ?? config.nat,
+    syncIntervalMs: init.syncIntervalMs ?? config.syncIntervalMs
+  }
+}
+
+/** The URL a local client uses: a wildcard bind is reached on loopback. */
+function apiUrl (address: string, port: number): string {
+  if (address === '0.0.0.0') return `http://127.0.0.1:${port}`
+  if (address === '::') return `http://[::1]:${port}`
+  return address.includes(':') ? `http://[${address}]:${port}` : `http://${address}:${port}`
+}
+
+/** Feeds log and node events to the event streams and the metrics; returns the unsubscribe step. */
+function wire (node: MutualNode, log: Log, identity: Identity, events: EventHub, metrics: ReturnType<typeof createMetrics>, logger: Logger): () => Promise<void> {
+  const offLog = log.subscribe((event) => {
+    if (event.type === 'entry') {
+      const { entry, space, id } = event.entry
+      metrics.entriesIngested.inc({ origin: entry.author === identity.id ? 'local' : 'remote' })
+      events.publish('entry', { space, id: id.toString(), author: entry.author, seq: entry.seq, type: entry.type })
+    } else {
+      const { space, author, seq } = event.fork
+      metrics.forks.inc()
+      logger.warn({ space, author, seq }, 'fork detected: the author equivocated; their log is frozen')
+      events.publish('fork', { space, author, seq })
+    }
+  })
+  const offNode = node.subscribe((event) => {
+    switch (event.type) {
+      case 'peer:connect':
+      case 'peer:disconnect':
+        events.publish(event.type, { peer: event.peer })
+        break
+      case 'sync': {
+        const { sent, received, added } = event.stats
+        metrics.syncSessions.inc()
+        metrics.syncEntries.inc({ direction: 'sent' }, sent)
+        metrics.syncEntries.inc({ direction: 'received' }, received)
+        events.publish('sync', { peer: event.peer, sent, received, added })
+        break
+      }
+      case 'gossip:rejected':
+        metrics.entriesRejected.inc({ reason: reasonLabel(event.error) })
+        logger.debug({ peer: event.peer, error: event.error }, 'gossip entry rejected')
+        break
+    }
+  })
+  return async () => {
+    offLog()
+    offNode()
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Named errors of the daemon. Callers match them by `.name`, never by message text; the HTTP API
+ * reports them as problem+json with the name (see `problem.ts` for the status of each).
+ */
+
+/** The config file is unreadable, not JSON, or a field is invalid. Names the file and the field. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+  readonly file: string
+  readonly field: string | undefined
+
+  constructor (file: string, field: string | undefined, message: string, options?: ErrorOptions) {
+    super(`${file}${field === undefined ? '' : ` (${field})`}: ${message}`, options)
+    this.file = file
+    this.field = field
+  }
+}
+
+/** The identity key file exists but holds no usable key. */
+export class KeyFileError extends Error {
+  override name = 'KeyFileError'
+}
+
+/** Another daemon holds this data directory's lock. Names its PID and API address. */
+export class DaemonRunningError extends Error {
+  override name = 'DaemonRunningError'
+  readonly pid: number
+  readonly api: string | null
+
+  constructor (home: string, pid: number, api: string | null) {
+    super(`a daemon is already running on ${home} (pid ${pid}, api ${api ?? 'not listening yet'})`)
+    this.pid = pid
+    this.api = api
+  }
+}
+
+/** No valid bearer token on a request that needs one (HTTP 401). */
+export class AuthenticationError extends Error {
+  override name = 'AuthenticationError'
+}
+
+/** The Host header is not one this daemon answers to: a DNS rebinding guard (HTTP 403). */
+export class ForbiddenHostError extends Error {
+  override name = 'ForbiddenHostError'
+}
+
+/** A state-changing request came from a web origin that is not allowed (HTTP 403). */
+export class ForbiddenOriginError extends Error {
+  override name = 'ForbiddenOriginError'
+}
+
+/** A request's parameters, query or JSON body do not match the API schema (HTTP 400). */
+export class InvalidRequestError extends Error {
+  override name = 'InvalidRequestError'
+}
+
+/** Not a multiaddr (HTTP 400). */
+export class InvalidAddressError extends Error {
+  override name = 'InvalidAddressError'
+}
+
+/** No such route (HTTP 404). */
+export class NotFoundError extends Error {
+  override name = 'NotFoundError'
+}
+
+/** The request body exceeds the API's bound (HTTP 413). */
+export class PayloadTooLargeError extends Error {
+  override name = 'PayloadTooLargeError'
+}
+
+/** The daemon is starting or stopping (HTTP 503). */
+export class NotReadyError extends Error {
+  override name = 'NotReadyError'
+}

@@ -1,0 +1,78 @@
+import { CID, type SignedEntry } from '@mutual/protocol'
+import { InvalidRequestError } from './errors.js'
+
+/** An entry as the API shows it: ids as strings, bytes as base64. */
+export interface EntryJson {
+  id: string
+  space: string
+  author: string
+  seq: number
+  prev: string | null
+  ts: [number, number]
+  type: string
+  body: unknown
+  refs?: string[]
+}
+
+export function entryToJson (signed: SignedEntry): EntryJson {
+  const { entry } = signed
+  const json: EntryJson = {
+    id: signed.id.toString(),
+    space: signed.space,
+    author: entry.author,
+    seq: entry.seq,
+    prev: entry.prev === null ? null : entry.prev.toString(),
+    ts: [entry.ts[0], entry.ts[1]],
+    type: entry.type,
+    body: toJson(entry.body)
+  }
+  if (entry.refs !== undefined) json.refs = entry.refs.map((r) => r.toString())
+  return json
+}
+
+/** A DAG-CBOR value as JSON: CIDs become their string form, byte strings base64. */
+export function toJson (value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')
+  const cid = CID.asCID(value)
+  if (cid != null) return cid.toString()
+  if (Array.isArray(value)) return value.map(toJson)
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) out[k] = toJson(v)
+    return out
+  }
+  return value
+}
+
+const MAX_DEPTH = 64
+
+/**
+ * Checks that a parsed JSON body can be encoded as DAG-CBOR unchanged: only plain JSON values,
+ * integers within the safe range (larger ones lost precision when the JSON was parsed), and a
+ * bounded depth. Returns the same value; record schemas then check its shape.
+ */
+export function fromJson (value: unknown, path = 'body', depth = 0): unknown {
+  if (depth > MAX_DEPTH) throw new InvalidRequestError(`${path}: nested deeper than ${MAX_DEPTH} levels`)
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value
+    case 'number':
+      if (!Number.isFinite(value)) throw new InvalidRequestError(`${path}: not a finite number`)
+      if (Number.isInteger(value) && !Number.isSafeInteger(value)) throw new InvalidRequestError(`${path}: integer beyond 2^53 loses precision in JSON`)
+      return value
+    case 'object': {
+      if (value === null) return null
+      if (Array.isArray(value)) return value.map((v, i) => fromJson(v, `${path}.${i}`, depth + 1))
+      if (Object.getPrototypeOf(value) !== Object.prototype) throw new InvalidRequestError(`${path}: not a plain JSON object`)
+      const out: Record<string, unknown> = {}
+      for (const [k, v] of Object.entries(value)) {
+        if (v === undefined) continue
+        Object.defineProperty(out, k, { value: fromJson(v, `${path}.${k}`, depth + 1), enumerable: true, writable: true, configurable: true })
+      }
+      return out
+    }
+    default:
+      throw new InvalidRequestError(`${path}: ${typeof value} is not a JSON value`)
+  }
+}

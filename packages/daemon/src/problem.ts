@@ -1,0 +1,80 @@
+import { ProtocolError } from '@mutual/protocol'
+
+/**
+ * The one table from error names to HTTP statuses. Errors are matched by `.name` (a contract
+ * between packages); a ProtocolError subclass not listed is still invalid input (400). Anything
+ * else is the daemon's own failure (500).
+ */
+export const ERROR_STATUS: Readonly<Record<string, number>> = {
+  // invalid input
+  InvalidRequestError: 400,
+  InvalidAddressError: 400,
+  BodySchemaError: 400,
+  BodyTooLargeError: 400,
+  UnknownTypeError: 400,
+  InvalidIdentityError: 400,
+  EntryTooLargeError: 400,
+  EntryDecodeError: 400,
+  EntryShapeError: 400,
+  ProtocolError: 400,
+  // who is asking
+  AuthenticationError: 401,
+  UnauthorizedError: 403,
+  FrozenLogError: 403,
+  ForbiddenHostError: 403,
+  ForbiddenOriginError: 403,
+  // what is asked for
+  UnknownSpaceError: 404,
+  NotFoundError: 404,
+  DaemonRunningError: 409,
+  StoreLockedError: 409,
+  PayloadTooLargeError: 413,
+  // the network
+  DialError: 502,
+  // the daemon's state
+  NotReadyError: 503,
+  NodeNotStartedError: 503,
+  LogClosedError: 503
+}
+
+/** RFC 9457 problem details, plus the error's class name for programs that match on it. */
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  detail: string
+  name: string
+}
+
+export const PROBLEM_TYPE_BASE = 'https://mutual.dev/problems/'
+
+export function statusOf (err: unknown): number {
+  const name = (err as Error | undefined)?.name
+  const status = typeof name === 'string' ? ERROR_STATUS[name] : undefined
+  if (status !== undefined) return status
+  return err instanceof ProtocolError ? 400 : 500
+}
+
+export function problemOf (err: unknown): Problem {
+  const e = err instanceof Error ? err : new Error(String(err))
+  const status = statusOf(e)
+  const name = status === 500 && e.name === 'Error' ? 'InternalError' : e.name
+  return {
+    type: PROBLEM_TYPE_BASE + kebab(name),
+    title: words(name),
+    status,
+    detail: e.message,
+    name
+  }
+}
+
+/** `BodySchemaError` → `body-schema-error` */
+function kebab (name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()
+}
+
+/** `BodySchemaError` → `Body schema error` */
+function words (name: string): string {
+  const text = kebab(name).replace(/-/g, ' ')
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
