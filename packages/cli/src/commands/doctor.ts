@@ -1,0 +1,19 @@
+import type { Command } from 'commander'
+import type { DoctorCheck } from '../api.js'
+import { contextFromArgs } from '../context.js'
+
+export function registerDoctor (program: Command): void {
+  program
+    .command('doctor')
+    .description('explain whether and how others can reach this node')
+    .action(async (...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.get<{ checks: DoctorCheck[] }>('/doctor', { signal: ctx.signal })
+      ctx.out.result(result, (style) => result.checks
+        .map((check) => `${check.ok ? style.green('ok  ') : style.yellow('warn')}  ${style.bold(check.name)}: ${check.detail}`)
+        .join('\n'))
+      const failed = result.checks.filter((check) => !check.ok).length
+      if (!ctx.out.json && failed > 0) ctx.out.message(`${failed} of ${result.checks.length} checks need attention`)
+    })
+}

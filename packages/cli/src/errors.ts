@@ -1,0 +1,76 @@
+import { ExitCode } from './exit-codes.js'
+
+/**
+ * Named errors of the CLI, matched by `.name`. `exitCodeFor` is the one place that turns any
+ * error into an exit code (see exit-codes.ts).
+ */
+
+/** Bad arguments or options that commander's own parsing cannot see (a malformed id, bad JSON). */
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+/** No daemon serves this home: no `api` file, its process is gone, or its address refused. */
+export class DaemonNotRunningError extends Error {
+  override name = 'DaemonNotRunningError'
+  readonly home: string
+
+  constructor (home: string, reason: string) {
+    super(`the daemon is not running (${reason}); start it with \`mutual daemon --home ${home}\``)
+    this.home = home
+  }
+}
+
+/** An RFC 9457 problem document returned by the daemon. */
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  detail?: string
+  name?: string
+}
+
+/**
+ * The daemon answered with a problem. `name` is the daemon's error name (for example
+ * `UnknownSpaceError`), so callers match daemon errors the way they match local ones.
+ */
+export class ApiError extends Error {
+  readonly status: number
+  readonly type: string
+  readonly title: string
+
+  constructor (problem: Problem) {
+    super(problem.detail ?? problem.title)
+    this.name = problem.name ?? 'ApiError'
+    this.status = problem.status
+    this.type = problem.type
+    this.title = problem.title
+  }
+}
+
+/** The command was cancelled by Ctrl-C. */
+export class InterruptedError extends Error {
+  override name = 'InterruptedError'
+}
+
+// Errors thrown in-process (by commander, or by @mutual/daemon while starting) that mean the
+// user's input is wrong: options, config.json, or a key file that is not a key.
+const USAGE_NAMES = new Set(['UsageError', 'ConfigError', 'KeyFileError', 'CommanderError', 'InvalidArgumentError'])
+
+export function exitCodeFor (err: unknown): ExitCode {
+  if (!(err instanceof Error)) return ExitCode.Failure
+  if (err instanceof ApiError) {
+    if (err.name === 'DialError' || err.status === 502) return ExitCode.Network
+    if (err.status >= 400 && err.status < 500) return ExitCode.Refused
+    return ExitCode.Failure
+  }
+  if (USAGE_NAMES.has(err.name)) return ExitCode.Usage
+  switch (err.name) {
+    case 'DaemonNotRunningError': return ExitCode.DaemonNotRunning
+    case 'DaemonRunningError': return ExitCode.DaemonRunning
+    case 'StoreLockedError': return ExitCode.DaemonRunning
+    case 'DialError': return ExitCode.Network
+    case 'InterruptedError': return ExitCode.Interrupted
+    default: return ExitCode.Failure
+  }
+}

@@ -1,0 +1,36 @@
+/** Renderings of values for people; `--json` never goes through these. */
+
+export function duration (ms: number): string {
+  const s = Math.floor(ms / 1000)
+  const parts: Array<[number, string]> = [[Math.floor(s / 86400), 'd'], [Math.floor(s / 3600) % 24, 'h'], [Math.floor(s / 60) % 60, 'm'], [s % 60, 's']]
+  const shown = parts.filter(([n], i) => n > 0 || i === parts.length - 1)
+  return shown.slice(0, 2).map(([n, unit]) => `${n}${unit}`).join(' ')
+}
+
+/** A hybrid logical clock's wall time as an ISO date without milliseconds. */
+export function wallTime (ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+interface GenesisSummary {
+  kind?: string
+  name?: string
+  policy?: { write?: string, writers?: unknown[] }
+}
+
+/** One line for an entry body: a note's text, a genesis's kind, name and policy, else compact JSON, cut to `max` characters. */
+export function bodySummary (type: string, body: unknown, max = 60): string {
+  let text: string
+  if (type === 'space/note' && typeof (body as { text?: unknown })?.text === 'string') {
+    text = (body as { text: string }).text
+  } else if (type === 'space/genesis' && typeof body === 'object' && body !== null) {
+    const g = body as GenesisSummary
+    const others = g.policy?.writers?.length ?? 0
+    const writers = g.policy?.write === 'anyone' ? 'anyone' : others === 0 ? 'owner' : `owner + ${others}`
+    text = `${g.kind} space "${g.name}", writers: ${writers}`
+  } else {
+    text = JSON.stringify(body) ?? ''
+  }
+  const line = text.replace(/\s+/g, ' ')
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line
+}

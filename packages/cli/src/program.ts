@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs'
+import { Command, CommanderError } from 'commander'
+import { registerDaemon } from './commands/daemon.js'
+import { registerDoctor } from './commands/doctor.js'
+import { registerInit } from './commands/init.js'
+import { registerConnect, registerPeers } from './commands/peers.js'
+import { registerSpace } from './commands/space.js'
+import { registerId, registerStatus } from './commands/status.js'
+import { exitCodeFor } from './errors.js'
+import { ExitCode } from './exit-codes.js'
+import { createOutput } from './output.js'
+
+function version (): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  return pkg.version
+}
+
+/** The `mutual` command tree. Commander never exits the process itself: `main` decides the code. */
+export function createProgram (): Command {
+  const program = new Command('mutual')
+    .description('Mutual: a peer-to-peer network for task-driven collaboration')
+    .version(version(), '-V, --version')
+    .option('--home <dir>', 'data directory (default: $MUTUAL_HOME, else the platform data dir)')
+    .option('--json', 'print data as JSON on stdout (messages stay on stderr)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+  registerInit(program)
+  registerDaemon(program)
+  registerStatus(program)
+  registerId(program)
+  registerPeers(program)
+  registerConnect(program)
+  registerDoctor(program)
+  registerSpace(program)
+  return program
+}
+
+/** Runs the CLI with `argv` (as in `process.argv`) and resolves to the exit code (see exit-codes.ts). */
+export async function main (argv: string[]): Promise<number> {
+  const program = createProgram()
+  try {
+    await program.parseAsync(argv)
+    return ExitCode.Ok
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has already printed its message or the help; help and --version exit 0.
+      return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage
+    }
+    const error = err instanceof Error ? err : new Error(String(err))
+    const code = exitCodeFor(error)
+    const out = createOutput({ json: program.opts().json === true })
+    out.error(error, code)
+    if (code === ExitCode.Failure && process.env.MUTUAL_DEBUG !== undefined) out.message(error.stack ?? '')
+    return code
+  }
+}

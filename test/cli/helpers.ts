@@ -1,0 +1,173 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** Helpers for transcript tests: the built `mutual` run as real processes, never in-process. */
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const BIN = join(ROOT, 'packages/cli/dist/bin.js')
+const children = new Set<ChildProcess>()
+const homes: string[] = []
+
+/**
+ * Builds the workspace (tsc -b is incremental, so this is quick when nothing changed). A lock
+ * directory keeps test files that run in parallel from building over each other.
+ */
+export function buildOnce (): void {
+  const lock = join(ROOT, 'node_modules/.cache/mutual-cli-test-build.lock')
+  mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true })
+  const deadline = Date.now() + 120_000
+  for (;;) {
+    try {
+      mkdirSync(lock)
+      break
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      // A lock older than two minutes was left by a run that died.
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true })
+      if (Date.now() > deadline) throw new Error('timed out waiting for another build')
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200)
+    }
+  }
+  try {
+    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' })
+    if (tsc.status !== 0) throw new Error(`build failed:\n${tsc.stdout}${tsc.stderr}`)
+  } finally {
+    rmSync(lock, { recursive: true, force: true })
+  }
+}
+
+export function tempHome (): string {
+  const home = mkdtempSync(join(tmpdir(), 'mutual-cli-'))
+  homes.push(home)
+  return home
+}
+
+/** The environment of every child: nothing inherited that would change the CLI's behaviour. */
+export function childEnv (extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, MUTUAL_LOG_LEVEL: 'warn' }
+  for (const key of ['MUTUAL_HOME', 'NO_COLOR', 'FORCE_COLOR', 'MUTUAL_DEBUG']) delete env[key]
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[key]
+    else env[key] = value
+  }
+  return env
+}
+
+function track (child: ChildProcess): ChildProcess {
+  children.add(child)
+  child.once('exit', () => children.delete(child))
+  return child
+}
+
+export interface CliResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs `mutual <args>` to completion (killed after `timeoutMs`). */
+export async function mutual (args: string[], options: { env?: Record<string, string | undefined>, timeoutMs?: number } = {}): Promise<CliResult> {
+  const child = track(spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] }))
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000)
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', (c) => { resolve(c) })
+  })
+  clearTimeout(timer)
+  return { code, stdout, stderr }
+}
+
+/** `mutual --json <args>`, expecting exit 0 and JSON on stdout. */
+export async function mutualJson<T = any> (args: string[]): Promise<T> {
+  const result = await mutual([...args, '--json'])
+  if (result.code !== 0) throw new Error(`mutual ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
+  return JSON.parse(result.stdout) as T
+}
+
+export interface Ready {
+  id: string
+  addresses: string[]
+  api: string
+}
+
+export interface DaemonProcess {
+  readonly child: ChildProcess
+  readonly home: string
+  ready: Ready
+  stdout: string
+  stderr: string
+  /** sends `signal` (SIGTERM by default), then resolves to the exit code (SIGKILL after 15 s) */
+  stop (signal?: NodeJS.Signals): Promise<number | null>
+}
+
+/**
+ * Starts `mutual daemon` on loopback with free ports and no mDNS, and waits for its ready
+ * output on stdout: a JSON line with `json`, else the human block ending in its `api` line.
+ */
+export async function startDaemon (home: string, options: { json?: boolean, args?: string[] } = {}): Promise<DaemonProcess> {
+  const args = [BIN, 'daemon', '--home', home, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', '--no-mdns', ...(options.args ?? [])]
+  if (options.json === true) args.push('--json')
+  const child = track(spawn(process.execPath, args, { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] }))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code) }))
+  const daemon: DaemonProcess = {
+    child,
+    home,
+    ready: undefined as unknown as Ready,
+    stdout: '',
+    stderr: '',
+    async stop (signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+      const code = await exited
+      clearTimeout(timer)
+      return code
+    }
+  }
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { daemon.stderr += chunk })
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    const timer = setTimeout(() => { reject(new Error(`daemon not ready after 30 s:\n${daemon.stderr}`)) }, 30_000)
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      daemon.stdout += chunk
+      const found = parseReady(daemon.stdout, options.json === true)
+      if (found !== undefined) {
+        clearTimeout(timer)
+        resolve(found)
+      }
+    })
+    void exited.then((code) => {
+      clearTimeout(timer)
+      reject(new Error(`daemon exited ${code} before ready:\n${daemon.stderr}`))
+    })
+  })
+  daemon.ready = ready
+  return daemon
+}
+
+function parseReady (stdout: string, json: boolean): Ready | undefined {
+  if (json) {
+    const line = stdout.split('\n')[0]
+    return stdout.includes('\n') ? JSON.parse(line) as Ready : undefined
+  }
+  const api = /^api\s+(\S+)$/m.exec(stdout)
+  if (api === null) return undefined
+  const id = /^id\s+(\S+)$/m.exec(stdout)![1]
+  const addresses = [...stdout.matchAll(/^(?:listen\s+|\s+)(\/\S+)$/gm)].map((m) => m[1])
+  return { id, addresses, api: api[1] }
+}
+
+/** Kills whatever is still running and removes temporary homes; for afterAll. */
+export function cleanup (): void {
+  for (const child of children) child.kill('SIGKILL')
+  children.clear()
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true })
+}
+
+// eslint-disable-next-line no-control-regex
+export const ANSI = /\u001b\[[0-9;]*m/
