@@ -108,11 +108,11 @@ export interface DaemonProcess {
 }
 
 /**
- * Starts `mutual daemon` on loopback with free ports and no mDNS, and waits for its ready
+ * Starts `mutual daemon` on loopback with free ports and no mDNS (unless asked), and waits for its ready
  * output on stdout: a JSON line with `json`, else the human block ending in its `api` line.
  */
-export async function startDaemon (home: string, options: { json?: boolean, args?: string[] } = {}): Promise<DaemonProcess> {
-  const args = [BIN, 'daemon', '--home', home, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', '--no-mdns', ...(options.args ?? [])]
+export async function startDaemon (home: string, options: { json?: boolean, args?: string[], mdns?: boolean } = {}): Promise<DaemonProcess> {
+  const args = [BIN, 'daemon', '--home', home, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', ...(options.mdns === true ? [] : ['--no-mdns']), ...(options.args ?? [])]
   if (options.json === true) args.push('--json')
   const child = track(spawn(process.execPath, args, { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] }))
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code) }))
