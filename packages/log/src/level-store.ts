@@ -16,7 +16,8 @@ const ID = 'i1!'
 const HEAD = 'h1!'
 const FORK = 'f1!'
 const META = 'm1!'
-const END = '\uffff'
+// The largest code point: UTF-8 of anything after a prefix sorts below it (U+FFFF would not cover emoji).
+const END = '\u{10FFFF}'
 
 // Fixed width keeps seq keys in numeric order under LevelDB's bytewise comparison.
 const seqKey = (seq: number): string => seq.toString().padStart(16, '0')
@@ -52,10 +53,16 @@ class LevelStore implements EntryStore {
       ops.push({ type: 'put', key: `${ENTRY}${e.space}!${e.author}!${seqKey(e.seq)}`, value: e.bytes })
       ops.push({ type: 'put', key: `${ID}${e.id}`, value: encode([e.space, e.author, e.seq]) })
     }
-    for (const h of batch.heads) {
+    // A batch moves a busy author's head once per entry; only the last record of each is written.
+    const written = new Set<string>()
+    for (let i = batch.heads.length - 1; i >= 0; i--) {
+      const h = batch.heads[i]
+      const key = `${HEAD}${h.space}!${h.author}`
+      if (written.has(key)) continue
+      written.add(key)
       const value: HeadValue = { seq: h.seq, head: h.head, ts: h.ts }
       if (h.frozenAt !== undefined) value.frozenAt = h.frozenAt
-      ops.push({ type: 'put', key: `${HEAD}${h.space}!${h.author}`, value: encode(value) })
+      ops.push({ type: 'put', key, value: encode(value) })
     }
     for (const f of batch.forks) {
       ops.push({ type: 'put', key: `${FORK}${f.space}!${f.author}!${seqKey(f.seq)}`, value: encode(f.entries) })
@@ -85,7 +92,11 @@ class LevelStore implements EntryStore {
 
   async * range (space: string, author: string, from: number, to: number): AsyncIterable<Uint8Array> {
     const prefix = `${ENTRY}${space}!${author}!`
-    yield * this.db.values({ gte: prefix + seqKey(Math.max(from, 1)), lte: prefix + seqKey(to) })
+    let expected = Math.max(from, 1)
+    for await (const [key, value] of this.db.iterator({ gte: prefix + seqKey(expected), lte: prefix + seqKey(to) })) {
+      if (Number(key.slice(prefix.length)) !== expected++) return
+      yield value
+    }
   }
 
   async * heads (): AsyncIterable<HeadRecord> {

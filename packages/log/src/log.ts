@@ -1,6 +1,6 @@
 import {
   CID, ClockRegressionError, GENESIS_TYPE, SpaceMismatchError, HybridClock, PrevMismatchError, RecordRegistry, Verifier, baseRecordTypes,
-  cidOf, compareStamps, decode, signEntry, validateEntry,
+  cidOf, cidString, compareStamps, decode, signEntry, validateEntry,
   type Entry, type GenesisBody, type Identity, type SignedEntry, type UnsignedEntry
 } from '@mutual/protocol'
 import { genesisPolicy, type Authorizer } from './authorize.js'
@@ -67,9 +67,13 @@ export class Log {
   private readonly heads = new Map<string, Map<string, HeadRecord>>()
   private readonly geneses = new Map<string, SignedEntry<GenesisBody>>()
   private readonly forkRecords = new Map<string, ForkRecord[]>()
-  private readonly pendingNext = new Map<string, SignedEntry>()
   /** entries waiting for their space's genesis (`space:<id>`) or a referenced entry (`ref:<id>`) */
-  private readonly pendingSpace = new Map<string, SignedEntry[]>()
+  /**
+   * Entries held until something arrives, by what they wait for: their space's genesis
+   * (`space:<id>`), a referenced entry (`ref:<id>`) or their predecessor (`<space>/<author>/<seq>`).
+   * Several may wait on one key: both halves of a fork wait on the same predecessor.
+   */
+  private readonly waiting = new Map<string, SignedEntry[]>()
   private pendingCount = 0
   /** entries queued but not yet durable, readable before their batch lands */
   private readonly unflushed = new Map<string, Uint8Array>()
@@ -97,7 +101,7 @@ export class Log {
       this.headsOf(head.space).set(head.author, head)
       this.clock.observe(head.ts)
     }
-    for await (const fork of this.store.forks()) this.forksOf(fork.space).push(fork)
+    for await (const fork of this.store.forks()) this.recordFork(fork)
     for (const space of this.heads.keys()) {
       const loc = await this.store.locate(space)
       const bytes = loc === undefined ? undefined : await this.store.entry(loc.space, loc.author, loc.seq)
@@ -357,7 +361,7 @@ export class Log {
     if (entry.seq <= current) return await this.compareStored(signed)
     if (entry.seq > current + 1) return this.hold(signed, key3(space, entry.author, entry.seq))
     if (head !== undefined) {
-      if (entry.prev?.toString() !== head.head) {
+      if (entry.prev === null || cidString(entry.prev) !== head.head) {
         throw new PrevMismatchError(`seq ${entry.seq} by ${entry.author} does not follow the stored head ${head.head}`)
       }
       if (compareStamps(entry.ts, head.ts) < 0) {
@@ -401,7 +405,7 @@ export class Log {
       frozenAt
     }
     this.headsOf(space).set(entry.author, head)
-    this.forksOf(space).push(fork)
+    this.recordFork(fork)
     this.emit({ type: 'fork', fork })
     return { status: 'fork', durable: this.persist({ heads: [head], forks: [fork] }) }
   }
@@ -414,22 +418,17 @@ export class Log {
 
   private async idAt (space: string, author: string, seq: number): Promise<string | undefined> {
     const bytes = this.unflushed.get(key3(space, author, seq)) ?? await this.store.entry(space, author, seq)
-    return bytes === undefined ? undefined : cidOf(bytes).toString()
+    return bytes === undefined ? undefined : cidString(cidOf(bytes))
   }
 
   private hold (signed: SignedEntry, key: string): { status: IngestStatus, durable: Promise<void> } {
     if (this.pendingCount < this.maxPending) {
-      if (key.startsWith('space:') || key.startsWith('ref:')) {
-        const list = this.pendingSpace.get(key) ?? []
-        if (!list.some((e) => e.id.equals(signed.id))) {
-          list.push(signed)
-          this.pendingCount++
-        }
-        this.pendingSpace.set(key, list)
-      } else if (!this.pendingNext.has(key)) {
-        this.pendingNext.set(key, signed)
+      const list = this.waiting.get(key) ?? []
+      if (!list.some((e) => e.id.equals(signed.id))) {
+        list.push(signed)
         this.pendingCount++
       }
+      this.waiting.set(key, list)
     }
     return { status: 'pending', durable: Promise.resolve() }
   }
@@ -441,7 +440,7 @@ export class Log {
   /** Makes a checked entry part of the log in memory and queues it for durable storage. */
   private admit (signed: SignedEntry): { durable: Promise<void> } {
     const { entry, space } = signed
-    const id = signed.id.toString()
+    const id = cidString(signed.id)
     const head: HeadRecord = { space, author: entry.author, seq: entry.seq, head: id, ts: entry.ts }
     if (entry.type === GENESIS_TYPE) this.geneses.set(space, signed as SignedEntry<GenesisBody>)
     this.headsOf(space).set(entry.author, head)
@@ -452,25 +451,21 @@ export class Log {
       heads: [head]
     })
     this.emit({ type: 'entry', entry: signed })
-    this.releasePending(signed)
+    this.releasePending(signed, id)
     return { durable }
   }
 
   /** Retries what waited on this entry: the author's next entry, or a new space's first entries. */
-  private releasePending (signed: SignedEntry): void {
+  private releasePending (signed: SignedEntry, id: string): void {
+    // Nothing is held nearly always (entries arrive in order); skip building the keys.
+    if (this.pendingCount === 0) return
     const waiting: SignedEntry[] = []
-    for (const key of [`space:${signed.space}`, `ref:${signed.id.toString()}`]) {
-      const list = this.pendingSpace.get(key)
+    for (const key of [`space:${signed.space}`, `ref:${id}`, key3(signed.space, signed.entry.author, signed.entry.seq + 1)]) {
+      const list = this.waiting.get(key)
       if (list !== undefined) {
-        this.pendingSpace.delete(key)
+        this.waiting.delete(key)
         waiting.push(...list)
       }
-    }
-    const nextKey = key3(signed.space, signed.entry.author, signed.entry.seq + 1)
-    const next = this.pendingNext.get(nextKey)
-    if (next !== undefined) {
-      this.pendingNext.delete(nextKey)
-      waiting.push(next)
     }
     this.pendingCount -= waiting.length
     for (const e of waiting) {
@@ -514,13 +509,25 @@ export class Log {
   private decodeStored (bytes: Uint8Array): SignedEntry {
     const entry = decode<Entry>(bytes)
     const id = cidOf(bytes)
-    return { id, space: entry.space?.toString() ?? id.toString(), bytes, entry }
+    return { id, space: cidString(entry.space ?? id), bytes, entry }
   }
 
   private headsOf (space: string): Map<string, HeadRecord> {
     let m = this.heads.get(space)
     if (m === undefined) this.heads.set(space, m = new Map())
     return m
+  }
+
+  /**
+   * Keeps one fork per author and space: the earliest. The log is frozen before it, so a fork
+   * found later on one branch changes nothing, and every node ends with the same proof whatever
+   * order the entries came in.
+   */
+  private recordFork (fork: ForkRecord): void {
+    const list = this.forksOf(fork.space)
+    const same = list.findIndex((f) => f.author === fork.author)
+    if (same === -1) list.push(fork)
+    else if (fork.seq < list[same].seq) list[same] = fork
   }
 
   private forksOf (space: string): ForkRecord[] {

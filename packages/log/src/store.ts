@@ -49,10 +49,11 @@ export interface StoreBatch {
 export interface EntryStore {
   open (): Promise<void>
   close (): Promise<void>
+  /** The log never commits a (space, author, seq) twice: the second entry of a fork goes in `forks`. */
   commit (batch: StoreBatch): Promise<void>
   entry (space: string, author: string, seq: number): Promise<Uint8Array | undefined>
   locate (id: string): Promise<EntryLocation | undefined>
-  /** entries of one author in one space with `from <= seq <= to`, in seq order */
+  /** entries of one author in one space with `from <= seq <= to`, in seq order, stopping at the first gap */
   range (space: string, author: string, from: number, to: number): AsyncIterable<Uint8Array>
   heads (): AsyncIterable<HeadRecord>
   forks (): AsyncIterable<ForkRecord>

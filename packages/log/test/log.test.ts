@@ -51,4 +51,40 @@ describe('log', () => {
     await a.stop()
     await b.stop()
   })
+
+  it('keeps the earliest fork when an author forks twice, whatever the arrival order', async () => {
+    const owner = await generateIdentity()
+    const source = await openLog()
+    const genesis = await source.createSpace(owner, genesisBody({ policy: { write: 'anyone', writers: [] } }))
+    const mallory = await generateIdentity()
+    // Branch x: seq 1, 2a, 3a; branch y: 2b (a fork at 2); branch z: 3b after 2a (a fork at 3).
+    const branch = async (texts: string[], base?: import('@mutual/log').Log): Promise<Uint8Array[]> => {
+      const log = base ?? await openLog()
+      if (base === undefined) await log.ingest(genesis.bytes)
+      const out: Uint8Array[] = []
+      for (const text of texts) out.push((await log.append(mallory, genesis.space, 'space/note', { text })).bytes)
+      return out
+    }
+    const x = await branch(['1', '2a', '3a'])
+    const yLog = await openLog()
+    await yLog.ingest(genesis.bytes)
+    await yLog.ingest(x[0])
+    const y = await branch(['2b'], yLog)
+    const zLog = await openLog()
+    await zLog.ingest(genesis.bytes)
+    await zLog.ingest(x[0])
+    await zLog.ingest(x[1])
+    const z = await branch(['3b'], zLog)
+    const all = [genesis.bytes, ...x, ...y, ...z]
+    const results = []
+    for (const order of [all, [all[0], ...all.slice(1).reverse()], [all[0], x[0], x[1], z[0], x[2], y[0]]]) {
+      const log = await openLog()
+      for (const bytes of order) await log.ingest(bytes).catch((err: Error) => { if (err.name !== 'FrozenLogError' && err.name !== 'PrevMismatchError') throw err })
+      results.push({ forks: log.forks(genesis.space).map((f) => [f.author, f.seq]), vector: log.vector(genesis.space) })
+    }
+    expect(results[0].forks).toEqual([[mallory.id, 2]])
+    expect(results[1]).toEqual(results[0])
+    expect(results[2]).toEqual(results[0])
+  })
 })
+

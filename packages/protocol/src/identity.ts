@@ -38,6 +38,9 @@ class Ed25519Identity implements Identity {
     this.id = peerIdFromPublicKey(privateKey.publicKey).toString()
     // libp2p's raw Ed25519 private key is seed (32 bytes) followed by the public key.
     this.key = createPrivateKey({ key: concat(PKCS8_PREFIX, privateKey.raw.subarray(0, 32)), format: 'der', type: 'pkcs8' })
+    // A key file whose public half is not its seed's would sign what no one can verify.
+    const derived = createPublicKey(this.key).export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.byteLength)
+    if (!Buffer.from(derived).equals(Buffer.from(this.publicKey))) throw new InvalidIdentityError('the public key does not belong to the private key')
   }
 
   sign (message: Uint8Array): Uint8Array {
@@ -89,7 +92,10 @@ export class Verifier {
   key (author: string): KeyObject {
     let key = this.keys.get(author)
     if (key === undefined) {
-      key = createPublicKey({ key: concat(SPKI_PREFIX, publicKeyOf(author)), format: 'der', type: 'spki' })
+      const raw = publicKeyOf(author)
+      // One key, one author id: other encodings of the same key (a CID form) would give it a second log.
+      if (identityIdFromPublicKey(raw) !== author) throw new InvalidIdentityError('author is not written as the canonical id of its key')
+      key = createPublicKey({ key: concat(SPKI_PREFIX, raw), format: 'der', type: 'spki' })
       if (this.keys.size >= this.maxKeys) this.keys.delete(this.keys.keys().next().value as string)
       this.keys.set(author, key)
     }

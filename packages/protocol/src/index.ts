@@ -4,7 +4,7 @@
  * canonical DAG-CBOR encoding and CIDs, the signed entry, the hybrid logical clock, record types
  * and stateless validation with named errors.
  */
-export { CID, encode, decode, cidOf, parseCid, bytesEqual } from './encoding.js'
+export { CID, encode, decode, cidOf, cidString, parseCid, bytesEqual } from './encoding.js'
 export { type Stamp, type HybridClockInit, HybridClock, compareStamps, isStamp } from './clock.js'
 export {
   type Identity, type IdentityKind, generateIdentity, identityFromPrivateKey, exportIdentity, importIdentity,

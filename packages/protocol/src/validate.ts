@@ -1,6 +1,6 @@
-import { CID, cidOf, decode } from './encoding.js'
+import { CID, bytesEqual, cidOf, cidString, decode, encode } from './encoding.js'
 import { isStamp } from './clock.js'
-import { type Entry, type SignedEntry, signingBytes, unsignedFields } from './entry.js'
+import { type Entry, type SignedEntry, signingBytesOf } from './entry.js'
 import type { Verifier } from './identity.js'
 import { GENESIS_TYPE, type RecordRegistry } from './records.js'
 import {
@@ -25,9 +25,10 @@ const FIELDS = new Set(['v', 'space', 'author', 'seq', 'prev', 'ts', 'type', 'bo
 const MAX_REFS = 32
 
 /**
- * The checks that need nothing but the bytes, cheapest first: size, decoding, shape, type and
- * its size bound, clock skew, body schema, then the signature. Chain and authorization checks
- * need a log and happen there. Throws a named ProtocolError; never returns a partial result.
+ * The checks that need nothing but the bytes, cheapest first: size, decoding (of the one
+ * canonical byte form only), shape, type and its size bound, clock skew, body schema, then the
+ * signature. Chain and authorization checks need a log and happen there. Throws a named
+ * ProtocolError; never returns a partial result.
  */
 export function validateEntry<B = unknown> (bytes: Uint8Array, init: ValidateInit): SignedEntry<B> {
   const max = init.maxEntryBytes ?? MAX_ENTRY_BYTES
@@ -36,11 +37,17 @@ export function validateEntry<B = unknown> (bytes: Uint8Array, init: ValidateIni
   if (bytes.byteLength === 0) throw new EntryDecodeError('empty entry')
 
   let value: unknown
+  let canonical: boolean
   try {
     value = decode(bytes)
+    // The decoder accepts some non-canonical forms (unsorted keys, floats for integers, undefined
+    // for null). Another byte form of a signed entry would be another id for it: a fake fork.
+    canonical = bytesEqual(encode(value), bytes)
   } catch (err) {
-    throw new EntryDecodeError(`not canonical DAG-CBOR: ${(err as Error).message}`)
+    if (err instanceof EntryDecodeError) throw err
+    throw new EntryDecodeError(`not canonical DAG-CBOR: ${(err as Error)?.message ?? String(err)}`)
   }
+  if (!canonical) throw new EntryDecodeError('not canonical DAG-CBOR: the bytes are not the one encoding of what they hold')
   const entry = checkShape(value)
 
   const body = init.registry.check(entry.type, entry.body, bytes.byteLength)
@@ -52,7 +59,7 @@ export function validateEntry<B = unknown> (bytes: Uint8Array, init: ValidateIni
 
   let valid: boolean
   try {
-    valid = init.verifier.verify(entry.author, signingBytes(unsignedFields(entry)), entry.sig)
+    valid = init.verifier.verify(entry.author, signingBytesOf(bytes, entry), entry.sig)
   } catch (err) {
     if ((err as Error).name === 'InvalidIdentityError') throw err
     throw new BadSignatureError(`signature check failed: ${(err as Error).message}`)
@@ -61,7 +68,7 @@ export function validateEntry<B = unknown> (bytes: Uint8Array, init: ValidateIni
 
   const id = cidOf(bytes)
   entry.body = body
-  return { id, space: entry.space?.toString() ?? id.toString(), bytes, entry: entry as Entry<B> }
+  return { id, space: cidString(entry.space ?? id), bytes, entry: entry as Entry<B> }
 }
 
 function checkShape (value: unknown): Entry {
