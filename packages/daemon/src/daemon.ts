@@ -213,11 +213,15 @@ function wire (node: MutualNode, log: Log, identity: Identity, events: EventHub,
       const { entry, space, id } = event.entry
       metrics.entriesIngested.inc({ origin: entry.author === identity.id ? 'local' : 'remote' })
       events.publish('entry', { space, id: id.toString(), author: entry.author, seq: entry.seq, type: entry.type })
-    } else {
+    } else if (event.type === 'fork') {
       const { space, author, seq } = event.fork
       metrics.forks.inc()
       logger.warn({ space, author, seq }, 'fork detected: the author equivocated; their log is frozen')
       events.publish('fork', { space, author, seq })
+    } else {
+      const { space, author, atSeq, reason } = event
+      logger.warn({ space, author, atSeq, reason }, 'a log was frozen')
+      events.publish('frozen', { space, author, atSeq, reason })
     }
   })
   const offNode = node.subscribe((event) => {
