@@ -44,6 +44,8 @@ export interface MissingReport {
 export type LogEvent =
   | { type: 'entry', entry: SignedEntry }
   | { type: 'fork', fork: ForkRecord }
+  /** the author's log in `space` takes nothing after `atSeq` any more (see `Log.freeze`) */
+  | { type: 'frozen', space: string, author: string, atSeq: number, reason: string }
 
 export type LogListener = (event: LogEvent) => void
 
@@ -148,7 +150,7 @@ export class Log {
       const genesis = this.geneses.get(space)
       if (genesis === undefined) throw new UnknownSpaceError(`no space ${space} here`)
       const head = this.headsOf(space).get(identity.id)
-      if (head?.frozenAt !== undefined) throw new FrozenLogError(`${identity.id} equivocated in ${space}; the log is frozen`)
+      if (head?.frozenAt !== undefined) throw new FrozenLogError(`the log of ${identity.id} in ${space} is frozen at seq ${head.frozenAt}`)
       if (head !== undefined) this.clock.observe(head.ts)
       const fields: UnsignedEntry<B> = {
         v: 1,
@@ -200,6 +202,26 @@ export class Log {
       await released
     }
     return result
+  }
+
+  /**
+   * Freezes `author`'s log in `space` at `atSeq`, as a fork does: the head goes back to `atSeq`
+   * if it is past it, and nothing after `atSeq` from that author is accepted here again
+   * (FrozenLogError). For verdicts that arrive after the entries they undo, such as a revoked
+   * credential (DESIGN.md §5, org). Emits a `frozen` event and resolves once the head is durable;
+   * resolves false, changing nothing, when the log is already frozen at or below `atSeq`.
+   */
+  async freeze (space: string, author: string, atSeq: number, reason: string): Promise<boolean> {
+    if (!Number.isSafeInteger(atSeq) || atSeq < 0) throw new RangeError(`cannot freeze at seq ${atSeq}`)
+    return await this.exclusive(async () => {
+      this.ensureOpen()
+      if (!this.geneses.has(space)) throw new UnknownSpaceError(`no space ${space} here`)
+      const frozenAt = this.heads.get(space)?.get(author)?.frozenAt
+      if (frozenAt !== undefined && frozenAt <= atSeq) return { durable: Promise.resolve(), value: false }
+      const head = await this.freezeHead(space, author, atSeq)
+      this.emit({ type: 'frozen', space, author, atSeq, reason })
+      return { durable: this.persist({ heads: [head] }), value: true }
+    })
   }
 
   /** Stores a fork proof received from a peer: both entries are ingested, the second revealing the fork. */
@@ -356,11 +378,12 @@ export class Log {
     const head = this.heads.get(space)?.get(entry.author)
     const current = head?.seq ?? 0
     if (head?.frozenAt !== undefined && entry.seq > head.frozenAt) {
-      throw new FrozenLogError(`${entry.author} equivocated at seq ${head.frozenAt + 1} in ${space}; the log is frozen`)
+      throw new FrozenLogError(`the log of ${entry.author} in ${space} is frozen at seq ${head.frozenAt}; seq ${entry.seq} is past it`)
     }
     if (entry.seq <= current) return await this.compareStored(signed)
     if (entry.seq > current + 1) return this.hold(signed, key3(space, entry.author, entry.seq))
-    if (head !== undefined) {
+    // A head at seq 0 is a log frozen before its first entry: there is no predecessor to follow.
+    if (head !== undefined && head.seq > 0) {
       if (entry.prev === null || cidString(entry.prev) !== head.head) {
         throw new PrevMismatchError(`seq ${entry.seq} by ${entry.author} does not follow the stored head ${head.head}`)
       }
@@ -394,20 +417,35 @@ export class Log {
       ? [stored.bytes, signed.bytes]
       : [signed.bytes, stored.bytes]
     const fork: ForkRecord = { space, author: entry.author, seq: entry.seq, entries: pair }
-    const frozenAt = entry.seq - 1
-    const previous = frozenAt === 0 ? undefined : this.decodeStored(await this.rawAt(space, entry.author, frozenAt))
-    const head: HeadRecord = {
-      space,
-      author: entry.author,
-      seq: frozenAt,
-      head: previous?.id.toString() ?? '',
-      ts: previous?.entry.ts ?? [0, 0],
-      frozenAt
-    }
-    this.headsOf(space).set(entry.author, head)
+    const head = await this.freezeHead(space, entry.author, entry.seq - 1)
     this.recordFork(fork)
     this.emit({ type: 'fork', fork })
     return { status: 'fork', durable: this.persist({ heads: [head], forks: [fork] }) }
+  }
+
+  /**
+   * Freezes an author's log at `atSeq`: the head goes back to the entry at `atSeq` if it is past
+   * it (to an empty head at 0), and `frozenAt` marks where the log ends for good. Forks and
+   * `freeze` share it. Updates memory; the caller persists the returned head.
+   */
+  private async freezeHead (space: string, author: string, atSeq: number): Promise<HeadRecord> {
+    const current = this.heads.get(space)?.get(author)
+    let head: HeadRecord
+    if (current === undefined || current.seq <= atSeq) {
+      head = { space, author, seq: current?.seq ?? 0, head: current?.head ?? '', ts: current?.ts ?? [0, 0], frozenAt: atSeq }
+    } else {
+      const previous = atSeq === 0 ? undefined : this.decodeStored(await this.rawAt(space, author, atSeq))
+      head = {
+        space,
+        author,
+        seq: atSeq,
+        head: previous === undefined ? '' : cidString(previous.id),
+        ts: previous?.entry.ts ?? [0, 0],
+        frozenAt: atSeq
+      }
+    }
+    this.headsOf(space).set(author, head)
+    return head
   }
 
   private async rawAt (space: string, author: string, seq: number): Promise<Uint8Array> {

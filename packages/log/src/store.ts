@@ -1,6 +1,6 @@
 import type { Stamp } from '@mutual/protocol'
 
-/** The newest entry of one author in one space. `frozenAt` is set once the author equivocated. */
+/** The newest entry of one author in one space. `frozenAt` is set once the author equivocated or their log was frozen (`Log.freeze`). */
 export interface HeadRecord {
   space: string
   author: string

@@ -1,0 +1,34 @@
+import * as Y from 'yjs'
+import type { Identity } from '@mutual/protocol'
+import type { Log } from '@mutual/log'
+import { Board } from './board.js'
+import { BOARD_UPDATE } from './records.js'
+import type { Workflow } from './workflow.js'
+
+export interface CreateBoardOptions {
+  name: string
+  /** defaults to todo → doing → review → done */
+  workflow?: Workflow
+  /** identities that may write without a grant */
+  writers?: string[]
+}
+
+/**
+ * Creates a board: a space of kind `board` written by its creator and the listed writers (others
+ * need a `board/grant`), and its first update, which names it and sets its workflow. Returns the
+ * space id.
+ */
+export async function createBoard (log: Log, identity: Identity, options: CreateBoardOptions): Promise<string> {
+  const doc = new Y.Doc()
+  new Board(doc, { author: identity.id }).initialize(options.name, options.workflow)
+  const genesis = await log.createSpace(identity, {
+    kind: 'board',
+    name: options.name,
+    policy: { write: 'listed', writers: [...(options.writers ?? [])] },
+    encrypted: false,
+    nonce: crypto.getRandomValues(new Uint8Array(16))
+  })
+  await log.append(identity, genesis.space, BOARD_UPDATE, { update: Y.encodeStateAsUpdate(doc) })
+  doc.destroy()
+  return genesis.space
+}

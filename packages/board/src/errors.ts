@@ -1,0 +1,60 @@
+import { ProtocolError } from '@mutual/protocol'
+
+/**
+ * Named errors of the board package. Callers match them by `.name`, never by message text; the
+ * names are a contract. Errors about entries from the network extend ProtocolError (the peer that
+ * sent them is penalized); errors about local requests extend BoardError.
+ */
+export class BoardError extends Error {
+  override name = 'BoardError'
+}
+
+/** A `board/update` body that is not a well-formed, bounded Yjs update. Checked before anything is applied. */
+export class InvalidUpdateError extends ProtocolError {
+  override name = 'InvalidUpdateError'
+}
+
+/** No task with that id on the board. */
+export class UnknownTaskError extends BoardError {
+  override name = 'UnknownTaskError'
+}
+
+/** The workflow does not allow moving a task from its state to the requested one (or the state does not exist). */
+export class TransitionError extends BoardError {
+  override name = 'TransitionError'
+}
+
+/** The target state already holds as many tasks as its work-in-progress limit allows. */
+export class WipLimitError extends BoardError {
+  override name = 'WipLimitError'
+}
+
+/** The dependency would make a task depend on itself, directly or through others. */
+export class DependencyCycleError extends BoardError {
+  override name = 'DependencyCycleError'
+}
+
+/** A workflow that names unknown states, repeats a state, lacks its done state, or drops a state tasks are in. */
+export class InvalidWorkflowError extends BoardError {
+  override name = 'InvalidWorkflowError'
+}
+
+/** Task fields out of bounds (title too long, negative estimate, bad date, bad position). */
+export class InvalidTaskError extends BoardError {
+  override name = 'InvalidTaskError'
+}
+
+/** The replica has no identity, or its identity may not write this board. */
+export class ReadOnlyBoardError extends BoardError {
+  override name = 'ReadOnlyBoardError'
+}
+
+/** The space is not a board (its genesis kind is not 'board'), or is not held by this log. */
+export class NotABoardError extends BoardError {
+  override name = 'NotABoardError'
+}
+
+/** The replica is not started, or has stopped. */
+export class ReplicaClosedError extends BoardError {
+  override name = 'ReplicaClosedError'
+}

@@ -1,0 +1,24 @@
+/**
+ * @packageDocumentation
+ * Task boards over Mutual spaces (DESIGN §5): a board is a space of kind `board` whose
+ * `board/update` entries carry Yjs updates, checked before anything is applied. The task model
+ * (workflow, ranks, dependencies, comments) lives in the document; claims are entries, resolved
+ * by one deterministic rule. Pure functions of a space's entries plus `BoardReplica`, the
+ * stateful view a node keeps per board. No networking.
+ */
+export { Board, ROOTS, type BoardInit, type MoveTo } from './board.js'
+export { type Task, type Comment, type NewTask, type TaskEdit, LIMITS } from './task.js'
+export { type Workflow, type WorkflowState, defaultWorkflow, validateWorkflow, allowsTransition } from './workflow.js'
+export {
+  boardRecordTypes, boardUpdateSchema, boardGrantSchema, taskClaimSchema, BOARD_UPDATE, BOARD_GRANT, TASK_CLAIM, TASK_RELEASE, MAX_TASK_ID,
+  type BoardUpdateBody, type BoardGrantBody, type TaskClaimBody
+} from './records.js'
+export { boardAuthorizer } from './authorize.js'
+export { checkUpdate, MAX_UPDATE_BYTES, type UpdateShape } from './update-check.js'
+export { claimState, claimRecord, type ClaimRecord, type Claimant, type TaskClaim } from './claims.js'
+export { workload } from './workload.js'
+export { taskHistory, type HistoryEvent } from './history.js'
+export { snapshotKey, type BoardSnapshot } from './snapshot.js'
+export { BoardReplica, type BoardReplicaInit, type BoardEvent, type BoardListener } from './replica.js'
+export { createBoard, type CreateBoardOptions } from './create.js'
+export * from './errors.js'

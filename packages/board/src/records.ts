@@ -1,0 +1,37 @@
+import { z } from 'zod'
+import { schemas, type RecordType } from '@mutual/protocol'
+import { MAX_UPDATE_BYTES } from './update-check.js'
+
+export const BOARD_UPDATE = 'board/update'
+export const BOARD_GRANT = 'board/grant'
+export const TASK_CLAIM = 'task/claim'
+export const TASK_RELEASE = 'task/release'
+
+/** Task ids are short strings; claims name them. */
+export const MAX_TASK_ID = 64
+
+/**
+ * A Yjs update. The schema bounds its size only: decoding an update costs far more than checking
+ * a signature, so `checkUpdate` runs last, in `boardAuthorizer`, once the entry is known to be
+ * signed, in its chain and from a writer (DESIGN §3: cheapest checks first, body rules last).
+ */
+export const boardUpdateSchema = z.strictObject({ update: schemas.bytes(MAX_UPDATE_BYTES) })
+export type BoardUpdateBody = z.infer<typeof boardUpdateSchema>
+
+/** Lets `writer` write the board; only the board's creator may grant. */
+export const boardGrantSchema = z.strictObject({ writer: schemas.identityId })
+export type BoardGrantBody = z.infer<typeof boardGrantSchema>
+
+export const taskClaimSchema = z.strictObject({ task: z.string().min(1).max(MAX_TASK_ID) })
+export type TaskClaimBody = z.infer<typeof taskClaimSchema>
+
+/** The record types of boards, for the log's RecordRegistry. */
+export function boardRecordTypes (): Array<RecordType<any>> {
+  return [
+    // The update plus the entry's other fields and signature, with room to spare.
+    { type: BOARD_UPDATE, schema: boardUpdateSchema, maxEntryBytes: MAX_UPDATE_BYTES + 4 * 1024 },
+    { type: BOARD_GRANT, schema: boardGrantSchema, maxEntryBytes: 4 * 1024 },
+    { type: TASK_CLAIM, schema: taskClaimSchema, maxEntryBytes: 4 * 1024 },
+    { type: TASK_RELEASE, schema: taskClaimSchema, maxEntryBytes: 4 * 1024 }
+  ]
+}

@@ -1,0 +1,412 @@
+import * as Y from 'yjs'
+import { CID, cidString, type GenesisBody, type Identity, type SignedEntry } from '@mutual/protocol'
+import type { Log, LogEvent, VersionVector } from '@mutual/log'
+import { Board } from './board.js'
+import { claimRecord, claimState, type ClaimRecord, type TaskClaim } from './claims.js'
+import { NotABoardError, ReadOnlyBoardError, ReplicaClosedError, UnknownTaskError } from './errors.js'
+import { taskHistory, type HistoryEvent } from './history.js'
+import { BOARD_GRANT, BOARD_UPDATE, TASK_CLAIM, TASK_RELEASE } from './records.js'
+import { decodeSnapshot, encodeSnapshot, snapshotKey } from './snapshot.js'
+import { checkUpdate } from './update-check.js'
+import { EditBatcher } from './edit-batcher.js'
+import { workload } from './workload.js'
+
+export interface BoardReplicaInit {
+  log: Log
+  space: string
+  /** the identity local edits are signed with; without one the replica is read-only */
+  identity?: Identity
+  /** local edits within this many ms go out as one entry (default 50) */
+  batchMs?: number
+  /** write a snapshot after this many applied updates (default 500) */
+  snapshotEvery?: number
+}
+
+export type BoardEvent =
+  /** the document changed: by an edit here (`local`) or by an entry (`remote`) */
+  | { type: 'change', origin: 'local' | 'remote' }
+  /** a claim or release was taken in */
+  | { type: 'claims' }
+  /** the document was replayed from the log after a writer's log was cut by a fork or a freeze (the `board` view is new) */
+  | { type: 'rebuilt' }
+  /** a background step failed: a batched write, a periodic snapshot, an entry whose update would not apply */
+  | { type: 'error', error: Error }
+
+export type BoardListener = (event: BoardEvent) => void
+
+/** Transaction origin of entries applied from the log; every other transaction is a local edit. */
+const FROM_LOG = Symbol('board/from-log')
+
+/**
+ * The stateful view a node keeps of one board: the Y.Doc built from the space's `board/update`
+ * entries, its claims and grants. Starts from a compacted snapshot in the log's meta and takes
+ * in only the entries after it; follows the log for new entries; batches local edits into one
+ * entry per short window (DESIGN §5).
+ */
+export class BoardReplica {
+  readonly space: string
+  private readonly log: Log
+  private readonly identity: Identity | undefined
+  private readonly batchMs: number
+  private readonly snapshotEvery: number
+  private ydoc = new Y.Doc()
+  private view!: Board
+  private genesisEntry: SignedEntry<GenesisBody> | undefined
+  private readonly heads = new Map<string, { seq: number, head: string }>()
+  private claimRecords: ClaimRecord[] = []
+  private claimCache: Map<string, TaskClaim> | undefined
+  private readonly grants = new Map<string, string>()
+  private batcher!: EditBatcher
+  private buffer: SignedEntry[] | undefined
+  private catchingUp: Promise<void> | undefined
+  private snapshotting: Promise<void> | undefined
+  private periodic: Promise<void> | undefined
+  private sinceSnapshot = 0
+  private appliedCount = 0
+  private unsubscribe: (() => void) | undefined
+  private readonly listeners = new Set<BoardListener>()
+
+  constructor (init: BoardReplicaInit) {
+    this.log = init.log
+    this.space = init.space
+    this.identity = init.identity
+    this.batchMs = init.batchMs ?? 50
+    this.snapshotEvery = init.snapshotEvery ?? 500
+    this.attach(new Y.Doc())
+  }
+
+  /** The task model over the current document. Replaced after a rebuild; do not keep it across `rebuilt` events. */
+  get board (): Board {
+    return this.view
+  }
+
+  get doc (): Y.Doc {
+    return this.ydoc
+  }
+
+  /** `board/update` entries applied to the document since this replica was made. */
+  get applied (): number {
+    return this.appliedCount
+  }
+
+  /** The board's creator, who alone grants writers. */
+  get creator (): string {
+    return this.genesis().entry.author
+  }
+
+  /** Per author, the last entry of this space taken in. */
+  vector (): VersionVector {
+    return Object.fromEntries([...this.heads].map(([a, h]) => [a, { ...h }]))
+  }
+
+  /** Identities allowed to write besides the creator: listed in the genesis or granted. */
+  writers (): string[] {
+    return [...new Set([...this.genesis().entry.body.policy.writers, ...this.grants.keys()])].sort()
+  }
+
+  async start (): Promise<void> {
+    if (this.unsubscribe !== undefined) return
+    const genesis = this.log.genesis(this.space)
+    if (genesis === undefined || genesis.entry.body.kind !== 'board') throw new NotABoardError(`${this.space} is not a board held by this log`)
+    this.genesisEntry = genesis
+    this.buffer = []
+    this.unsubscribe = this.log.subscribe((event) => { this.onLog(event) })
+    try {
+      // A replica started again keeps what it holds and only catches up.
+      if (this.heads.size === 0) await this.loadSnapshot()
+      await this.catchUp()
+    } catch (err) {
+      this.unsubscribe()
+      this.unsubscribe = undefined
+      throw err
+    }
+  }
+
+  /** Sends pending edits, writes a snapshot and stops following the log. Failures are reported as `error` events. */
+  async stop (): Promise<void> {
+    if (this.unsubscribe === undefined) return
+    try {
+      await this.catchingUp
+      await this.snapshot()
+    } catch (err) {
+      this.emit({ type: 'error', error: err as Error })
+    } finally {
+      this.batcher.stop()
+      this.unsubscribe?.()
+      this.unsubscribe = undefined
+    }
+  }
+
+  subscribe (listener: BoardListener): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  /** Runs changes to the board as one transaction; they go out with the current window's entry. */
+  edit (fn: (board: Board) => void): void {
+    if (this.unsubscribe === undefined) throw new ReplicaClosedError('the replica is not running')
+    if (this.identity === undefined) throw new ReadOnlyBoardError('this replica has no identity to sign edits with')
+    this.ydoc.transact(() => { fn(this.view) })
+  }
+
+  /** Sends the pending window now; resolves once its entry is durable (rejects if it could not be written). */
+  async flush (): Promise<void> {
+    await this.batcher.flush()
+  }
+
+  /** Writes the compacted snapshot: the document and what it holds, after sending pending edits. */
+  async snapshot (): Promise<void> {
+    const run = (this.snapshotting ?? Promise.resolve()).then(async () => { await this.writeSnapshot() })
+    this.snapshotting = run.catch(() => {})
+    await run
+  }
+
+  async claim (task: string): Promise<SignedEntry> {
+    if (this.view.task(task) === undefined) throw new UnknownTaskError(`no task ${String(task).slice(0, 64)}`)
+    return await this.append(TASK_CLAIM, { task })
+  }
+
+  async release (task: string): Promise<SignedEntry> {
+    return await this.append(TASK_RELEASE, { task })
+  }
+
+  /** Lets `writer` write this board. Only the creator may grant (UnauthorizedError otherwise). */
+  async grant (writer: string): Promise<SignedEntry> {
+    return await this.append(BOARD_GRANT, { writer })
+  }
+
+  claims (): Map<string, TaskClaim> {
+    this.claimCache ??= claimState(this.claimRecords)
+    return this.claimCache
+  }
+
+  workload (): Map<string, number> {
+    return workload(this.view.tasks(), this.claims(), this.view.workflow().done)
+  }
+
+  /** Which entry changed what in a task; replays the space's updates from the log. */
+  async history (taskId: string): Promise<HistoryEvent[]> {
+    const entries: SignedEntry[] = []
+    for await (const e of this.log.spaceEntries(this.space)) {
+      if (e.entry.type === BOARD_UPDATE || e.entry.type === TASK_CLAIM || e.entry.type === TASK_RELEASE) entries.push(e)
+    }
+    return taskHistory(entries, taskId)
+  }
+
+  // --- taking entries in -------------------------------------------------------------------
+
+  private onLog (event: LogEvent): void {
+    if (event.type === 'fork' || event.type === 'frozen') {
+      // The author's log now ends before entries this replica may have applied: they must go.
+      const [space, author, keep] = event.type === 'fork'
+        ? [event.fork.space, event.fork.author, event.fork.seq - 1]
+        : [event.space, event.author, event.atSeq]
+      if (space === this.space && (this.heads.get(author)?.seq ?? 0) > keep) {
+        this.rebuild().catch((err: Error) => { this.emit({ type: 'error', error: err }) })
+      }
+      return
+    }
+    if (event.type !== 'entry' || event.entry.space !== this.space) return
+    if (this.buffer !== undefined) this.buffer.push(event.entry)
+    else this.take(event.entry)
+  }
+
+  /** Takes in one entry of the space, in its author's seq order; a gap sends the replica back to the log. */
+  private take (entry: SignedEntry): void {
+    const { author, seq } = entry.entry
+    const held = this.heads.get(author)?.seq ?? 0
+    if (seq <= held) return
+    if (seq > held + 1) {
+      this.buffer ??= []
+      this.buffer.push(entry)
+      void this.catchUp()
+      return
+    }
+    const id = cidString(entry.id)
+    switch (entry.entry.type) {
+      case BOARD_UPDATE:
+        this.applyUpdate(entry)
+        break
+      case BOARD_GRANT: {
+        const writer = (entry.entry.body as { writer?: unknown }).writer
+        if (author === this.creator && typeof writer === 'string') this.grants.set(writer, id)
+        break
+      }
+      case TASK_CLAIM:
+      case TASK_RELEASE: {
+        const record = claimRecord(entry)
+        if (record !== undefined) {
+          this.claimRecords.push(record)
+          this.claimCache = undefined
+          this.emit({ type: 'claims' })
+        }
+        break
+      }
+    }
+    this.heads.set(author, { seq, head: id })
+  }
+
+  private applyUpdate (entry: SignedEntry): void {
+    const update = (entry.entry.body as { update: Uint8Array }).update
+    try {
+      checkUpdate(update)
+      Y.applyUpdate(this.ydoc, update, FROM_LOG)
+    } catch (err) {
+      this.emit({ type: 'error', error: err as Error })
+    }
+    this.appliedCount++
+    // One periodic snapshot at a time: a long catch-up asks for many and needs only the last.
+    if (++this.sinceSnapshot >= this.snapshotEvery && this.periodic === undefined) {
+      this.periodic = this.snapshot()
+        .catch((err: Error) => { this.emit({ type: 'error', error: err }) })
+        .finally(() => { this.periodic = undefined })
+    }
+  }
+
+  /**
+   * Reads what the log holds past this replica's heads, then what arrived meanwhile. The log
+   * emits each author's entries in seq order, so after a pass over the log the buffer continues
+   * it; an entry still after a gap is one the log no longer holds (its author forked) and is dropped.
+   */
+  private async catchUp (): Promise<void> {
+    if (this.catchingUp !== undefined) return await this.catchingUp
+    this.buffer ??= []
+    const run = (async () => {
+      for (let pass = 0; pass < 3 && this.buffer !== undefined; pass++) {
+        // Log.range reads durable entries from the store and stops at the first one still in
+        // flight, so wait for what the log accepted to land; later arrivals are in the buffer.
+        await this.log.flush()
+        for (const author of Object.keys(this.log.vector(this.space)).sort()) {
+          const from = (this.heads.get(author)?.seq ?? 0) + 1
+          for await (const entry of this.log.entries(this.space, author, from)) this.take(entry)
+        }
+        const buffered = this.buffer
+        this.buffer = []
+        for (const entry of buffered) this.take(entry)
+        if (this.buffer.length === 0) this.buffer = undefined
+      }
+      this.buffer = undefined
+    })()
+    this.catchingUp = run
+    try {
+      await run
+    } finally {
+      this.catchingUp = undefined
+    }
+  }
+
+  /**
+   * After a fork or a freeze cut a writer's log below what this replica took in, replays the log
+   * into a new document: Yjs cannot take an update back out.
+   */
+  private async rebuild (): Promise<void> {
+    try {
+      await this.flush()
+    } catch (err) {
+      this.emit({ type: 'error', error: err as Error })
+    }
+    await this.catchingUp
+    this.buffer ??= []
+    this.heads.clear()
+    this.claimRecords = []
+    this.claimCache = undefined
+    this.grants.clear()
+    this.attach(new Y.Doc())
+    await this.catchUp()
+    this.emit({ type: 'rebuilt' })
+  }
+
+  private async loadSnapshot (): Promise<void> {
+    const bytes = await this.log.getMeta(snapshotKey(this.space))
+    const snap = bytes === undefined ? undefined : decodeSnapshot(bytes)
+    if (snap === undefined) return
+    // A snapshot is only good while the log still holds every entry it counts (a fork can drop some).
+    for (const [author, v] of Object.entries(snap.vector)) {
+      const held = v.seq === 0 ? undefined : await this.log.get(this.space, author, v.seq)
+      if (held === undefined || cidString(held.id) !== v.head || (this.log.head(this.space, author)?.seq ?? 0) < v.seq) return
+    }
+    try {
+      checkUpdate(snap.update, Infinity)
+      Y.applyUpdate(this.ydoc, snap.update, FROM_LOG)
+    } catch (err) {
+      this.emit({ type: 'error', error: err as Error })
+      this.attach(new Y.Doc())
+      return
+    }
+    for (const [author, v] of Object.entries(snap.vector)) this.heads.set(author, { seq: v.seq, head: v.head })
+    this.claimRecords = [...snap.claims]
+    this.claimCache = undefined
+    for (const [writer, id] of Object.entries(snap.grants)) this.grants.set(writer, id)
+  }
+
+  private async writeSnapshot (): Promise<void> {
+    await this.catchingUp
+    // The snapshot must hold no edit that is not in an entry yet: a crash would keep it here only.
+    do await this.flush()
+    while (this.batcher.pending)
+    const bytes = encodeSnapshot({
+      update: Y.encodeStateAsUpdate(this.ydoc),
+      vector: this.vector(),
+      claims: this.claimRecords,
+      grants: Object.fromEntries(this.grants)
+    })
+    this.sinceSnapshot = 0
+    await this.log.putMeta(snapshotKey(this.space), bytes)
+  }
+
+  // --- local edits -------------------------------------------------------------------------
+
+  private attach (doc: Y.Doc): void {
+    this.ydoc.destroy()
+    this.ydoc = doc
+    this.view = new Board(doc, { author: this.identity?.id })
+    doc.on('update', (_update: Uint8Array, origin: unknown) => {
+      this.emit({ type: 'change', origin: origin === FROM_LOG ? 'remote' : 'local' })
+    })
+    this.batcher?.stop()
+    this.batcher = new EditBatcher({
+      doc,
+      batchMs: this.batchMs,
+      send: async (update) => { await this.append(BOARD_UPDATE, { update }) },
+      onError: (error) => { this.emit({ type: 'error', error }) }
+    })
+    doc.on('afterTransaction', (tr: Y.Transaction) => {
+      if (tr.origin === FROM_LOG) return
+      if (this.unsubscribe === undefined) {
+        this.emit({ type: 'error', error: new ReplicaClosedError('an edit made while the replica is not running is not sent') })
+        return
+      }
+      this.batcher.add(tr)
+    })
+  }
+
+  private async append (type: string, body: unknown): Promise<SignedEntry> {
+    const identity = this.identity
+    if (identity === undefined) throw new ReadOnlyBoardError('this replica has no identity to sign entries with')
+    return await this.log.append(identity, this.space, type, body, this.refsFor(identity.id))
+  }
+
+  /** The grant that lets `author` write, for an author who is neither the creator nor listed. */
+  private refsFor (author: string): CID[] | undefined {
+    const genesis = this.genesis()
+    if (author === genesis.entry.author || genesis.entry.body.policy.writers.includes(author)) return undefined
+    const grant = this.grants.get(author)
+    return grant === undefined ? undefined : [CID.parse(grant)]
+  }
+
+  private genesis (): SignedEntry<GenesisBody> {
+    if (this.genesisEntry === undefined) throw new ReplicaClosedError('the replica is not started')
+    return this.genesisEntry
+  }
+
+  private emit (event: BoardEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event)
+      } catch (err) {
+        // A listener's failure is its own; the board goes on.
+        if (event.type !== 'error') this.emit({ type: 'error', error: err as Error })
+      }
+    }
+  }
+}
