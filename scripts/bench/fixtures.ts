@@ -5,7 +5,7 @@ import {
 } from '@mutual/protocol'
 import { pool } from './lib.ts'
 
-/** A note body of about `size` characters; entries with it encode to about size + 230 bytes. */
+/** A note body of about `size` characters; entries with it encode to about size + 280 bytes. */
 export function noteBody (i: number, size = 120): { text: string } {
   const text = `note ${i} `
   return { text: text + 'x'.repeat(Math.max(0, size - text.length)) }

@@ -288,15 +288,21 @@ export class Log {
     if (head === undefined) return
     const last = Math.min(to, head.seq)
     let seq = Math.max(from, 1)
-    for (; seq <= last; seq++) {
-      const bytes = this.unflushed.get(key3(space, author, seq))
-      if (bytes === undefined) break
-      yield bytes
-    }
-    if (seq > last) return
-    for await (const bytes of this.store.range(space, author, seq, last)) {
-      yield this.unflushed.get(key3(space, author, seq)) ?? bytes
-      seq++
+    // Entries not yet flushed may sit anywhere in the run (released pending entries land out of
+    // order), so each seq is taken from the side map first and the store fills runs between.
+    while (seq <= last) {
+      const pending = this.unflushed.get(key3(space, author, seq))
+      if (pending !== undefined) {
+        yield pending
+        seq++
+        continue
+      }
+      const start = seq
+      for await (const bytes of this.store.range(space, author, seq, last)) {
+        yield this.unflushed.get(key3(space, author, seq)) ?? bytes
+        seq++
+      }
+      if (seq === start) return
     }
   }
 
@@ -480,6 +486,9 @@ export class Log {
     const { entry, space } = signed
     const id = cidString(signed.id)
     const head: HeadRecord = { space, author: entry.author, seq: entry.seq, head: id, ts: entry.ts }
+    // A log frozen ahead of its head (Log.freeze) still takes entries up to the freeze, and stays frozen.
+    const frozenAt = this.heads.get(space)?.get(entry.author)?.frozenAt
+    if (frozenAt !== undefined) head.frozenAt = frozenAt
     if (entry.type === GENESIS_TYPE) this.geneses.set(space, signed as SignedEntry<GenesisBody>)
     this.headsOf(space).set(entry.author, head)
     this.clock.observe(entry.ts)

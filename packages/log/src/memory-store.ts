@@ -1,10 +1,14 @@
 import type { EntryLocation, EntryStore, ForkRecord, HeadRecord, StoreBatch } from './store.js'
 
-/** Entries in memory, one array per (space, author) indexed by seq. For tests and simulations. */
+/**
+ * Entries in memory, one array per (space, author) indexed by seq. For tests and simulations.
+ * Maps are nested by space then author rather than keyed by a joined string: joining costs an
+ * allocation and a hash of a hundred characters for every entry committed.
+ */
 class MemoryStore implements EntryStore {
-  private readonly logs = new Map<string, Uint8Array[]>()
+  private readonly logs = new Map<string, Map<string, Uint8Array[]>>()
   private readonly ids = new Map<string, EntryLocation>()
-  private readonly headRecords = new Map<string, HeadRecord>()
+  private readonly headRecords = new Map<string, Map<string, HeadRecord>>()
   private readonly forkRecords = new Map<string, ForkRecord>()
   private readonly meta = new Map<string, Uint8Array>()
 
@@ -13,13 +17,13 @@ class MemoryStore implements EntryStore {
 
   async commit (batch: StoreBatch): Promise<void> {
     for (const e of batch.entries) {
-      const key = `${e.space}/${e.author}`
-      let log = this.logs.get(key)
-      if (log === undefined) this.logs.set(key, log = [])
+      const authors = inner(this.logs, e.space)
+      let log = authors.get(e.author)
+      if (log === undefined) authors.set(e.author, log = [])
       log[e.seq] ??= e.bytes
       this.ids.set(e.id, { space: e.space, author: e.author, seq: e.seq })
     }
-    for (const h of batch.heads) this.headRecords.set(`${h.space}/${h.author}`, { ...h })
+    for (const h of batch.heads) inner(this.headRecords, h.space).set(h.author, { ...h })
     for (const f of batch.forks) this.forkRecords.set(`${f.space}/${f.author}/${f.seq}`, f)
     for (const m of batch.meta) {
       if (m.value === null) this.meta.delete(m.key)
@@ -28,7 +32,7 @@ class MemoryStore implements EntryStore {
   }
 
   async entry (space: string, author: string, seq: number): Promise<Uint8Array | undefined> {
-    return this.logs.get(`${space}/${author}`)?.[seq]
+    return this.logs.get(space)?.get(author)?.[seq]
   }
 
   async locate (id: string): Promise<EntryLocation | undefined> {
@@ -36,7 +40,7 @@ class MemoryStore implements EntryStore {
   }
 
   async * range (space: string, author: string, from: number, to: number): AsyncIterable<Uint8Array> {
-    const log = this.logs.get(`${space}/${author}`)
+    const log = this.logs.get(space)?.get(author)
     if (log === undefined) return
     for (let seq = Math.max(from, 1); seq <= to && seq < log.length; seq++) {
       const bytes = log[seq]
@@ -46,7 +50,8 @@ class MemoryStore implements EntryStore {
   }
 
   async * heads (): AsyncIterable<HeadRecord> {
-    yield * [...this.headRecords.values()].map((h) => ({ ...h }))
+    const all = [...this.headRecords.values()].flatMap((authors) => [...authors.values()])
+    yield * all.map((h) => ({ ...h }))
   }
 
   async * forks (): AsyncIterable<ForkRecord> {
@@ -61,6 +66,12 @@ class MemoryStore implements EntryStore {
     const keys = [...this.meta.keys()].filter((k) => k.startsWith(prefix)).sort()
     for (const k of keys) yield [k, this.meta.get(k) as Uint8Array]
   }
+}
+
+function inner<V> (map: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let found = map.get(key)
+  if (found === undefined) map.set(key, found = new Map())
+  return found
 }
 
 export function memoryStore (): EntryStore {
