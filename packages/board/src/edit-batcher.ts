@@ -28,10 +28,11 @@ interface Window {
 export class EditBatcher {
   private readonly init: EditBatcherInit
   private window: Window | undefined
-  private timer: ReturnType<typeof setTimeout> | undefined
+  private timer: { cancel: () => void } | undefined
   private failed: Window[] = []
   private writing: Promise<void> = Promise.resolve()
   private error: Error | undefined
+  private lastCut = -Infinity
 
   constructor (init: EditBatcherInit) {
     this.init = init
@@ -52,13 +53,25 @@ export class EditBatcher {
     if (this.window !== undefined && this.window.client !== client) this.cut()
     this.window ??= { client, since: before, deletes: [] }
     this.window.deletes.push(tr.deleteSet)
-    this.timer ??= setTimeout(() => { this.cut() }, this.init.batchMs)
+    if (this.timer !== undefined) return
+    // Leading edge: after a quiet spell the first edit goes out at the end of this tick (edits of
+    // the same tick share it), so a lone change is not held back; edits that follow within the
+    // window wait for its end and go out together.
+    const quiet = performance.now() - this.lastCut >= this.init.batchMs
+    if (quiet) {
+      const immediate = setImmediate(() => { this.cut() })
+      this.timer = { cancel: () => { clearImmediate(immediate) } }
+    } else {
+      const timeout = setTimeout(() => { this.cut() }, this.init.batchMs - (performance.now() - this.lastCut))
+      this.timer = { cancel: () => { clearTimeout(timeout) } }
+    }
   }
 
   /** Closes the window: encodes it now and queues its entry (and any failed before) behind earlier writes. */
   cut (): void {
-    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer?.cancel()
     this.timer = undefined
+    this.lastCut = performance.now()
     const windows = [...this.failed, ...(this.window === undefined ? [] : [this.window])]
     this.failed = []
     this.window = undefined
@@ -93,7 +106,7 @@ export class EditBatcher {
 
   /** Stops the window's timer; what is pending stays pending. */
   stop (): void {
-    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer?.cancel()
     this.timer = undefined
   }
 

@@ -187,6 +187,7 @@ export class BoardReplica {
   /** Which entry changed what in a task; replays the space's updates from the log. */
   async history (taskId: string): Promise<HistoryEvent[]> {
     const entries: SignedEntry[] = []
+    await this.log.flush() // spaceEntries reads the store: let what was accepted land first
     for await (const e of this.log.spaceEntries(this.space)) {
       if (e.entry.type === BOARD_UPDATE || e.entry.type === TASK_CLAIM || e.entry.type === TASK_RELEASE) entries.push(e)
     }
@@ -219,7 +220,7 @@ export class BoardReplica {
     if (seq > held + 1) {
       this.buffer ??= []
       this.buffer.push(entry)
-      void this.catchUp()
+      this.catchUp().catch((err: Error) => { this.emit({ type: 'error', error: err }) })
       return
     }
     const id = cidString(entry.id)
