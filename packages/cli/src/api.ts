@@ -59,3 +59,108 @@ export interface VectorResponse {
   space: string
   vector: Record<string, { seq: number, head: string, frozenAt?: number }>
 }
+
+export interface WorkflowJson {
+  states: Array<{ id: string, name: string, wip?: number }>
+  transitions?: Record<string, string[]>
+  done: string
+}
+
+export interface TaskJson {
+  id: string
+  title: string
+  description: string
+  status: string
+  rank: string
+  estimate: number
+  labels: string[]
+  dependencies: string[]
+  due: string | null
+  comments: Array<{ id: string, author: string, at: string, text: string }>
+  createdBy: string
+  createdAt: string
+  holder: string | null
+  contested: boolean
+  ready: boolean
+}
+
+export interface ClaimantJson {
+  author: string
+  ts: [number, number]
+  at: string
+  entry: string
+}
+
+export interface ClaimJson {
+  task: string
+  holder: string | null
+  contested: boolean
+  claimants: ClaimantJson[]
+}
+
+export interface BoardSummary {
+  board: string
+  name: string
+  creator: string
+  tasks: number
+  writers: string[]
+}
+
+export interface BoardDetail {
+  board: string
+  name: string
+  creator: string
+  writers: string[]
+  writable: boolean
+  workflow: WorkflowJson
+  tasks: TaskJson[]
+  claims: ClaimJson[]
+  workload: Array<{ person: string, estimate: number }>
+  ready: string[]
+  sync: {
+    vector: Record<string, { seq: number, head: string, frozenAt?: number }>
+    entries: number
+    joined: boolean
+    peers: string[]
+    pending: number
+  }
+}
+
+export interface HistoryEventJson {
+  entry: string
+  author: string
+  ts: [number, number]
+  at: string
+  type: string
+  changes: string[]
+  status?: { from: string | null, to: string | null }
+}
+
+export interface TaskDetail {
+  task: TaskJson
+  claimants: ClaimantJson[]
+  history: HistoryEventJson[]
+}
+
+export interface InviteJson {
+  id: string
+  created: string
+  expires: string
+  uses: number
+  used: number
+  revoked: boolean
+  status: 'active' | 'expired' | 'used' | 'revoked'
+}
+
+export interface CreatedInvite {
+  ticket: string
+  id: string
+  expires: string
+  uses: number
+}
+
+export interface JoinResponse {
+  board: string
+  name: string
+  grant: string
+}

@@ -19,6 +19,9 @@ export interface Client {
   readonly api: ApiInfo
   get<T> (path: string, options?: RequestOptions): Promise<T>
   post<T> (path: string, body: unknown, options?: RequestOptions): Promise<T>
+  put<T> (path: string, body: unknown, options?: RequestOptions): Promise<T>
+  patch<T> (path: string, body: unknown, options?: RequestOptions): Promise<T>
+  delete<T> (path: string, options?: RequestOptions): Promise<T>
 }
 
 function isAlive (pid: number): boolean {
@@ -105,6 +108,9 @@ export async function createClient (home: string): Promise<Client> {
   return {
     api,
     get: async (path, options) => await request('GET', path, undefined, options),
-    post: async (path, body, options) => await request('POST', path, body, options)
+    post: async (path, body, options) => await request('POST', path, body, options),
+    put: async (path, body, options) => await request('PUT', path, body, options),
+    patch: async (path, body, options) => await request('PATCH', path, body, options),
+    delete: async (path, options) => await request('DELETE', path, undefined, options)
   }
 }

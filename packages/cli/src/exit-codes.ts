@@ -10,7 +10,7 @@
  * | 3    | DaemonNotRunning | no daemon for this home: no `api` file, or its address refused the call   |
  * | 4    | Refused          | the daemon refused the request (a 4xx problem: invalid input, unauthorized, not found) |
  * | 5    | DaemonRunning    | `mutual daemon`: another daemon holds this home's lock (`DaemonRunningError`, `StoreLockedError`) |
- * | 6    | Network          | a network operation failed (`DialError`, HTTP 502)                        |
+ * | 6    | Network          | a network operation failed (`DialError`, HTTP 502; `JoinTimeoutError`, 504) |
  * | 130  | Interrupted      | Ctrl-C (SIGINT) cancelled a client command (the shell's 128 + signal)     |
  */
 export const ExitCode = {

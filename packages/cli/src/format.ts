@@ -1,3 +1,5 @@
+import type { Style } from './output.js'
+
 /** Renderings of values for people; `--json` never goes through these. */
 
 export function duration (ms: number): string {
@@ -33,4 +35,20 @@ export function bodySummary (type: string, body: unknown, max = 60): string {
   }
   const line = text.replace(/\s+/g, ' ')
   return line.length > max ? `${line.slice(0, max - 1)}…` : line
+}
+
+/** An identity id shortened for a table column (`12D3KooWRUWR…a24i`); --json and detail views keep it whole. */
+export function shortId (id: string): string {
+  return id.length > 20 ? `${id.slice(0, 12)}…${id.slice(-4)}` : id
+}
+
+/** A count with its noun: `1 use`, `3 uses`, `2 entries`. */
+export function plural (n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : nouns}`
+}
+
+/** Who holds a task, for a table: a short id, marked when others claim it too. */
+export function holderText (style: Style, task: { holder: string | null, contested: boolean }): string {
+  if (task.holder === null) return '-'
+  return shortId(task.holder) + (task.contested ? style.yellow(' (contested)') : '')
 }

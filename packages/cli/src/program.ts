@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
+import { registerBoard, registerJoin } from './commands/board.js'
 import { registerDaemon } from './commands/daemon.js'
 import { registerDoctor } from './commands/doctor.js'
 import { registerInit } from './commands/init.js'
 import { registerConnect, registerPeers } from './commands/peers.js'
 import { registerSpace } from './commands/space.js'
 import { registerId, registerStatus } from './commands/status.js'
+import { registerTask } from './commands/task.js'
 import { exitCodeFor } from './errors.js'
 import { ExitCode } from './exit-codes.js'
 import { createOutput } from './output.js'
@@ -32,6 +34,9 @@ export function createProgram (): Command {
   registerConnect(program)
   registerDoctor(program)
   registerSpace(program)
+  registerBoard(program)
+  registerTask(program)
+  registerJoin(program)
   return program
 }
 

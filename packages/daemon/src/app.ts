@@ -7,12 +7,14 @@ import type { DaemonContext } from './context.js'
 import { AuthenticationError, InvalidRequestError, NotFoundError, PayloadTooLargeError } from './errors.js'
 import { problemOf } from './problem.js'
 import { bearerAuth, hostCheck, originCheck, type SecurityInit } from './security.js'
+import { boardRoutes } from './routes/boards.js'
 import { doctorRoutes } from './routes/doctor.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { peerRoutes } from './routes/peers.js'
 import { spaceRoutes } from './routes/spaces.js'
 import { statusRoutes } from './routes/status.js'
+import { taskRoutes } from './routes/tasks.js'
 
 /** The largest request body: an entry is at most 1 MiB encoded, and JSON is no smaller. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -49,6 +51,8 @@ export function createApp (ctx: DaemonContext, security: SecurityInit): OpenAPIH
   statusRoutes(app, ctx)
   peerRoutes(app, ctx)
   spaceRoutes(app, ctx)
+  boardRoutes(app, ctx)
+  taskRoutes(app, ctx)
   eventRoutes(app, ctx)
   doctorRoutes(app, ctx)
 

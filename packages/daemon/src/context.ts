@@ -2,9 +2,11 @@ import type { Logger } from 'pino'
 import type { Identity } from '@mutual/protocol'
 import type { Log } from '@mutual/log'
 import type { MutualNode } from '@mutual/node'
+import type { Boards } from './boards.js'
 import type { Config } from './config.js'
 import type { EventHub } from './events.js'
 import type { HomePaths } from './home.js'
+import type { Invites } from './invites.js'
 import type { DaemonMetrics } from './metrics.js'
 
 /** What the HTTP routes use of the daemon. */
@@ -13,6 +15,9 @@ export interface DaemonContext {
   readonly identity: Identity
   readonly log: Log
   readonly node: MutualNode
+  /** a running replica per board held */
+  readonly boards: Boards
+  readonly invites: Invites
   readonly config: Config
   readonly paths: HomePaths
   readonly events: EventHub

@@ -2,14 +2,18 @@ import { readFileSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { Logger } from 'pino'
 import { Registry } from 'prom-client'
-import type { Identity } from '@mutual/protocol'
+import { RecordRegistry, baseRecordTypes, type Identity } from '@mutual/protocol'
 import { Log, levelStore } from '@mutual/log'
 import { createMutualNode, type MutualNode, type MutualNodeInit } from '@mutual/node'
+import { boardAuthorizer, boardRecordTypes, type BoardEvent } from '@mutual/board'
 import { createApp } from './app.js'
+import { type Boards, createBoards } from './boards.js'
 import { type Config, type LogLevel, parseApiAddress } from './config.js'
 import type { DaemonContext } from './context.js'
 import { EventHub } from './events.js'
 import { type HomePaths, initHome, removeFile, resolveHome, writeApiFile } from './home.js'
+import { handleInvites } from './invite-protocol.js'
+import { Invites } from './invites.js'
 import { acquireLock } from './lock.js'
 import { createLogger } from './logger.js'
 import { createMetrics, ensureDefaultMetrics, reasonLabel } from './metrics.js'
@@ -55,6 +59,8 @@ export interface Daemon {
   readonly identity: Identity
   readonly node: MutualNode
   readonly log: Log
+  /** a running replica per board held */
+  readonly boards: Boards
   readonly logger: Logger
   readonly server: Server
   /** closes the HTTP server (and open event streams), then the node, then the log; idempotent */
@@ -90,11 +96,21 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
   }
 
   try {
-    const log = new Log({ store: levelStore({ path: paths.db }) })
+    const log = new Log({
+      store: levelStore({ path: paths.db }),
+      registry: new RecordRegistry([...baseRecordTypes(), ...boardRecordTypes()]),
+      authorizers: [boardAuthorizer()]
+    })
     await log.start()
     cleanup.push(async () => { await log.stop() })
 
     const events = new EventHub({ keepAliveMs: init.eventKeepAliveMs })
+    const boards = createBoards({
+      log,
+      identity,
+      onEvent: (board, event) => { boardEvent(board, event, events, logger) },
+      onError: (board, err) => { logger.error({ err, board }, 'board replica failed to start') }
+    })
     const registry = new Registry()
     // Gauges are read at scrape time, once the API listens: the node exists by then.
     const metrics = createMetrics({
@@ -117,8 +133,13 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
     })
     cleanup.push(async () => { await node.stop() })
     cleanup.push(wire(node, log, identity, events, metrics, logger))
+    // Replicas stop before the node and the log: their last edits go out and their snapshots are written.
+    cleanup.push(async () => { await boards.stop() })
+    await boards.start()
     await node.start()
     ensureDefaultMetrics(registry)
+    const invites = new Invites({ log, identity, boards, addresses: () => node.addresses() })
+    await handleInvites(node, invites, (err) => { logger.debug({ err }, 'invite stream failed') })
 
     let ready = false
     let url = ''
@@ -134,6 +155,8 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
       identity,
       log,
       node,
+      boards,
+      invites,
       config,
       paths,
       events,
@@ -169,6 +192,7 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
       identity,
       node,
       log,
+      boards,
       logger,
       server: http.server,
       stop: async () => {
@@ -204,6 +228,24 @@ function apiUrl (address: string, port: number): string {
   if (address === '0.0.0.0') return `http://127.0.0.1:${port}`
   if (address === '::') return `http://[::1]:${port}`
   return address.includes(':') ? `http://[${address}]:${port}` : `http://${address}:${port}`
+}
+
+/** A board's changes and claims, for the event streams; a replica's background failures, for the log. */
+function boardEvent (board: string, event: BoardEvent, events: EventHub, logger: Logger): void {
+  switch (event.type) {
+    case 'change':
+      events.publish('board', { board, origin: event.origin })
+      break
+    case 'rebuilt':
+      events.publish('board', { board, origin: 'remote' })
+      break
+    case 'claims':
+      events.publish('claims', { board })
+      break
+    case 'error':
+      logger.warn({ err: event.error, board }, 'board replica error')
+      break
+  }
 }
 
 /** Feeds log and node events to the event streams and the metrics; returns the unsubscribe step. */

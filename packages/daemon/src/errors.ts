@@ -73,3 +73,38 @@ export class PayloadTooLargeError extends Error {
 export class NotReadyError extends Error {
   override name = 'NotReadyError'
 }
+
+/** An invite ticket that is not one: wrong prefix, not base64url, not DAG-CBOR, or the wrong shape (HTTP 400). */
+export class InvalidTicketError extends Error {
+  override name = 'InvalidTicketError'
+}
+
+/** An invite was refused: the inviter is not the board's creator, the ticket is this node's own, or the redeemer is not who it says (HTTP 400). */
+export class InviteError extends Error {
+  override name = 'InviteError'
+}
+
+/** No invite with that id on that board, or its secret does not match (HTTP 404). */
+export class UnknownInviteError extends InviteError {
+  override name = 'UnknownInviteError'
+}
+
+/** The invite's expiry has passed (HTTP 410). */
+export class InviteExpiredError extends InviteError {
+  override name = 'InviteExpiredError'
+}
+
+/** The invite has no uses left (HTTP 410). */
+export class InviteUsedError extends InviteError {
+  override name = 'InviteUsedError'
+}
+
+/** The invite was revoked by its creator (HTTP 410). */
+export class InviteRevokedError extends InviteError {
+  override name = 'InviteRevokedError'
+}
+
+/** A joined board did not arrive from the inviter in time (HTTP 504). */
+export class JoinTimeoutError extends Error {
+  override name = 'JoinTimeoutError'
+}

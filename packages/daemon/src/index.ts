@@ -1,9 +1,10 @@
 /**
  * @packageDocumentation
  * The long-running Mutual process: the data directory (config, identity key, API token, lock),
- * the node and its log, and the HTTP API on 127.0.0.1 (bearer token, Host and Origin checks,
- * problem+json errors, an OpenAPI document, Server-Sent Events, health probes and Prometheus
- * metrics).
+ * the node and its log, a replica of every board held, and the HTTP API on 127.0.0.1 (bearer
+ * token, Host and Origin checks, problem+json errors, an OpenAPI document, Server-Sent Events,
+ * health probes and Prometheus metrics). Board invites are `mutual1:` tickets redeemed at the
+ * inviter over `/mutual/invite/1.0.0`.
  *
  * ```ts
  * const daemon = await startDaemon({ home: '/tmp/mutual-a' })
@@ -20,4 +21,9 @@ export { type LockInfo, readLock } from './lock.js'
 export { type Problem, ERROR_STATUS, PROBLEM_TYPE_BASE, problemOf, statusOf } from './problem.js'
 export { type EntryJson, entryToJson, toJson } from './json.js'
 export { type DaemonEvent, formatEvent } from './events.js'
+export { type Boards, type BoardsInit, createBoards } from './boards.js'
+export { type Ticket, TICKET_PREFIX, encodeTicket, decodeTicket } from './ticket.js'
+export { INVITE_PROTOCOL } from './invite-protocol.js'
+export { type InviteInfo, type CreatedInvite, inviteKey } from './invites.js'
+export { type JoinResult } from './join.js'
 export * from './errors.js'

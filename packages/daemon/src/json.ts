@@ -49,7 +49,9 @@ const MAX_DEPTH = 64
 /**
  * Checks that a parsed JSON body can be encoded as DAG-CBOR unchanged: only plain JSON values,
  * integers within the safe range (larger ones lost precision when the JSON was parsed), and a
- * bounded depth. Returns the same value; record schemas then check its shape.
+ * bounded depth. Returns the same value, except that a byte string written as DAG-JSON writes it,
+ * `{ "/": { "bytes": "<base64>" } }`, becomes bytes (a `board/update` carries one); record schemas
+ * then check its shape.
  */
 export function fromJson (value: unknown, path = 'body', depth = 0): unknown {
   if (depth > MAX_DEPTH) throw new InvalidRequestError(`${path}: nested deeper than ${MAX_DEPTH} levels`)
@@ -65,6 +67,8 @@ export function fromJson (value: unknown, path = 'body', depth = 0): unknown {
       if (value === null) return null
       if (Array.isArray(value)) return value.map((v, i) => fromJson(v, `${path}.${i}`, depth + 1))
       if (Object.getPrototypeOf(value) !== Object.prototype) throw new InvalidRequestError(`${path}: not a plain JSON object`)
+      const bytes = dagJsonBytes(value as Record<string, unknown>, path)
+      if (bytes !== undefined) return bytes
       const out: Record<string, unknown> = {}
       for (const [k, v] of Object.entries(value)) {
         if (v === undefined) continue
@@ -75,4 +79,14 @@ export function fromJson (value: unknown, path = 'body', depth = 0): unknown {
     default:
       throw new InvalidRequestError(`${path}: ${typeof value} is not a JSON value`)
   }
+}
+
+/** The bytes of a DAG-JSON byte string `{ "/": { "bytes": "<base64, padding optional>" } }`, else undefined. */
+function dagJsonBytes (value: Record<string, unknown>, path: string): Uint8Array | undefined {
+  const keys = Object.keys(value)
+  if (keys.length !== 1 || keys[0] !== '/') return undefined
+  const inner = value['/'] as Record<string, unknown> | null
+  if (inner === null || typeof inner !== 'object' || Array.isArray(inner) || Object.keys(inner).length !== 1 || typeof inner.bytes !== 'string') return undefined
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(inner.bytes)) throw new InvalidRequestError(`${path}: DAG-JSON bytes must be base64`)
+  return new Uint8Array(Buffer.from(inner.bytes, 'base64'))
 }

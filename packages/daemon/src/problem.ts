@@ -17,24 +17,43 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   EntryDecodeError: 400,
   EntryShapeError: 400,
   ProtocolError: 400,
+  InvalidUpdateError: 400,
+  InvalidTaskError: 400,
+  InvalidWorkflowError: 400,
+  InvalidTicketError: 400,
+  InviteError: 400,
+  // a request the board's rules refuse in its current state
+  TransitionError: 409,
+  WipLimitError: 409,
+  DependencyCycleError: 409,
   // who is asking
   AuthenticationError: 401,
   UnauthorizedError: 403,
   FrozenLogError: 403,
+  ReadOnlyBoardError: 403,
   ForbiddenHostError: 403,
   ForbiddenOriginError: 403,
   // what is asked for
   UnknownSpaceError: 404,
   NotFoundError: 404,
+  NotABoardError: 404,
+  UnknownTaskError: 404,
+  UnknownInviteError: 404,
   DaemonRunningError: 409,
   StoreLockedError: 409,
+  // gone for good
+  InviteExpiredError: 410,
+  InviteUsedError: 410,
+  InviteRevokedError: 410,
   PayloadTooLargeError: 413,
   // the network
   DialError: 502,
+  JoinTimeoutError: 504,
   // the daemon's state
   NotReadyError: 503,
   NodeNotStartedError: 503,
-  LogClosedError: 503
+  LogClosedError: 503,
+  ReplicaClosedError: 503
 }
 
 /** RFC 9457 problem details, plus the error's class name for programs that match on it. */

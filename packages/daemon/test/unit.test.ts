@@ -20,6 +20,18 @@ describe('problems', () => {
     expect(problemOf(new InvalidRequestError('x')).status).toBe(400)
     expect(problemOf(new Error('boom'))).toMatchObject({ status: 500, name: 'InternalError' })
     expect(problemOf(new TypeError('t'))).toMatchObject({ status: 500, name: 'TypeError' })
+    // Board and invite errors, by name.
+    const named = (name: string): Error => Object.assign(new Error('x'), { name })
+    const statuses = Object.fromEntries([
+      'UnknownTaskError', 'NotABoardError', 'TransitionError', 'WipLimitError', 'DependencyCycleError', 'InvalidTaskError', 'InvalidWorkflowError',
+      'InvalidUpdateError', 'ReadOnlyBoardError', 'UnauthorizedError', 'InvalidTicketError', 'InviteError', 'UnknownInviteError',
+      'InviteExpiredError', 'InviteUsedError', 'InviteRevokedError', 'JoinTimeoutError'
+    ].map((name) => [name, problemOf(named(name)).status]))
+    expect(statuses).toEqual({
+      UnknownTaskError: 404, NotABoardError: 404, TransitionError: 409, WipLimitError: 409, DependencyCycleError: 409, InvalidTaskError: 400, InvalidWorkflowError: 400,
+      InvalidUpdateError: 400, ReadOnlyBoardError: 403, UnauthorizedError: 403, InvalidTicketError: 400, InviteError: 400, UnknownInviteError: 404,
+      InviteExpiredError: 410, InviteUsedError: 410, InviteRevokedError: 410, JoinTimeoutError: 504
+    })
   })
 })
 
@@ -38,6 +50,15 @@ describe('JSON conversion', () => {
     let deep: unknown = 1
     for (let i = 0; i < 100; i++) deep = [deep]
     expect(() => fromJson(deep)).toThrow(/deeper/)
+  })
+
+  it('reads DAG-JSON byte strings as bytes, and only those', () => {
+    expect(fromJson({ update: { '/': { bytes: 'AQID' } } })).toEqual({ update: new Uint8Array([1, 2, 3]) })
+    expect(fromJson({ '/': { bytes: 'AQI=' } })).toEqual(new Uint8Array([1, 2]))
+    expect(fromJson({ '/': { bytes: '' } })).toEqual(new Uint8Array(0))
+    expect(fromJson({ '/': { bytes: 'AQID', more: 1 } })).toEqual({ '/': { bytes: 'AQID', more: 1 } })
+    expect(fromJson({ '/': 'bafy', x: 1 })).toEqual({ '/': 'bafy', x: 1 })
+    expect(() => fromJson({ '/': { bytes: 'not base64!' } })).toThrow(InvalidRequestError)
   })
 })
 

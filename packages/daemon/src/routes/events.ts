@@ -10,8 +10,8 @@ export function eventRoutes (app: OpenAPIHono, ctx: DaemonContext): void {
   app.openapi(createRoute({
     method: 'get',
     path: '/api/v1/events',
-    summary: 'Server-Sent Events: entry, fork, peer:connect, peer:disconnect, sync',
-    description: 'Each event has an increasing `id`; reconnecting with `Last-Event-ID` replays the buffered events after it (the last 1000). A keep-alive comment comes every 15 s.',
+    summary: 'Server-Sent Events: entry, fork, frozen, peer:connect, peer:disconnect, sync, board, claims',
+    description: '`board` ({ board, origin: local | remote }) when a board\'s document changes; `claims` ({ board }) when a claim or release is taken in. Each event has an increasing `id`; reconnecting with `Last-Event-ID` replays the buffered events after it (the last 1000). A keep-alive comment comes every 15 s.',
     request: { headers: EventsHeadersSchema },
     responses: {
       200: { description: 'an event stream', content: { 'text/event-stream': { schema: z.string() } } },

@@ -1,0 +1,185 @@
+import type { Command } from 'commander'
+import type { BoardDetail, BoardSummary, CreatedInvite, InviteJson, JoinResponse, TaskJson, WorkflowJson } from '../api.js'
+import { contextFromArgs } from '../context.js'
+import { holderText, plural, shortId } from '../format.js'
+import { fields, table, type Style } from '../output.js'
+import { boardId, durationSeconds, integer, jsonValue, seg } from './args.js'
+
+export function registerBoard (program: Command): void {
+  const board = program
+    .command('board')
+    .description('create, show and share task boards')
+
+  board
+    .command('create')
+    .description('create a board; prints its id')
+    .argument('<name>', 'a name for people (at most 200 characters)')
+    .option('--workflow <json>', 'the workflow as JSON: {"states":[{"id","name","wip"?}],"transitions"?:{…},"done"} (default todo → doing → review → done)', jsonValue)
+    .action(async (name: string, options: { workflow?: unknown }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.post<{ board: string }>('/boards', { name, workflow: options.workflow }, { signal: ctx.signal })
+      if (!ctx.out.json) ctx.out.message(`created board "${name}"; add tasks with \`mutual task add ${result.board} <title>\``)
+      ctx.out.result(result, () => result.board)
+    })
+
+  board
+    .command('list')
+    .description('list the boards this node holds')
+    .action(async (...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.get<{ boards: BoardSummary[] }>('/boards', { signal: ctx.signal })
+      if (!ctx.out.json && result.boards.length === 0) {
+        ctx.out.message('no boards yet (create one with `mutual board create <name>`, or join one with `mutual join <ticket>`)')
+        return
+      }
+      ctx.out.result(result, (style) => table(style, ['BOARD', 'NAME', 'TASKS', 'WRITERS', 'CREATOR'], result.boards.map((b) => [
+        b.board, b.name, String(b.tasks), String(b.writers.length + 1), shortId(b.creator)
+      ])))
+    })
+
+  board
+    .command('show')
+    .description('show a board: tasks by workflow state, workload per person, sync state')
+    .argument('<board>', 'the board id', boardId)
+    .action(async (id: string, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.get<BoardDetail>(`/boards/${id}`, { signal: ctx.signal })
+      ctx.out.result(result, (style) => renderBoard(style, result))
+    })
+
+  board
+    .command('workflow')
+    .description("show the board's workflow, or replace it with --set")
+    .argument('<board>', 'the board id', boardId)
+    .option('--set <json>', 'the new workflow as JSON (refused if it drops a state tasks are in)', jsonValue)
+    .action(async (id: string, options: { set?: unknown }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const workflow = options.set === undefined
+        ? (await client.get<BoardDetail>(`/boards/${id}`, { signal: ctx.signal })).workflow
+        : (await client.put<{ workflow: WorkflowJson }>(`/boards/${id}/workflow`, options.set, { signal: ctx.signal })).workflow
+      if (!ctx.out.json && options.set !== undefined) ctx.out.message('workflow replaced')
+      ctx.out.result({ workflow }, (style) => renderWorkflow(style, workflow))
+    })
+
+  board
+    .command('invite')
+    .description('invite someone to write the board; prints a ticket for `mutual join` (the creator only)')
+    .argument('<board>', 'the board id', boardId)
+    .option('--expires <duration>', 'how long the ticket works, e.g. 30m, 2h, 7d (default 7d)', durationSeconds)
+    .option('--uses <n>', 'how many people may join with it (default 1)', integer(1, 10_000))
+    .action(async (id: string, options: { expires?: number, uses?: number }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.post<CreatedInvite>(`/boards/${id}/invites`, { expiresInSeconds: options.expires, uses: options.uses }, { signal: ctx.signal })
+      if (!ctx.out.json) {
+        ctx.out.message(`invite ${result.id}: ${plural(result.uses, 'use')}, expires ${result.expires}; the invitee runs \`mutual join <ticket>\``)
+      }
+      ctx.out.result(result, () => result.ticket)
+    })
+
+  board
+    .command('invites')
+    .description("list the board's invites made here")
+    .argument('<board>', 'the board id', boardId)
+    .action(async (id: string, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.get<{ invites: InviteJson[] }>(`/boards/${id}/invites`, { signal: ctx.signal })
+      if (!ctx.out.json && result.invites.length === 0) {
+        ctx.out.message('no invites (make one with `mutual board invite <board>`)')
+        return
+      }
+      ctx.out.result(result, (style) => table(style, ['INVITE', 'STATUS', 'USED', 'EXPIRES', 'CREATED'], result.invites.map((i) => [
+        i.id, statusText(style, i.status), `${i.used}/${i.uses}`, i.expires, i.created
+      ])))
+    })
+
+  board
+    .command('revoke-invite')
+    .description('revoke an invite: its ticket stops working')
+    .argument('<board>', 'the board id', boardId)
+    .argument('<invite>', 'the invite id (see `mutual board invites`)')
+    .action(async (id: string, invite: string, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.delete<InviteJson>(`/boards/${id}/invites/${seg(invite)}`, { signal: ctx.signal })
+      if (!ctx.out.json) ctx.out.message(`revoked invite ${result.id} (${result.used} of ${plural(result.uses, 'use')} taken)`)
+      ctx.out.result(result, () => '')
+    })
+}
+
+export function registerJoin (program: Command): void {
+  program
+    .command('join')
+    .description('join a board with an invite ticket; prints the board id')
+    .argument('<ticket>', 'the mutual1:… ticket from `mutual board invite`')
+    .action(async (ticket: string, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      ctx.out.progress('reaching the inviter…')
+      const result = await client.post<JoinResponse>('/join', { ticket }, { signal: ctx.signal })
+      if (!ctx.out.json) ctx.out.message(`joined board "${result.name}"; see it with \`mutual board show ${result.board}\``)
+      ctx.out.result(result, () => result.board)
+    })
+}
+
+function statusText (style: Style, status: string): string {
+  return status === 'active' ? style.green(status) : style.dim(status)
+}
+
+function renderWorkflow (style: Style, wf: WorkflowJson): string {
+  const rows = wf.states.map((s) => [
+    s.id,
+    s.name,
+    s.wip === undefined ? '-' : String(s.wip),
+    wf.transitions?.[s.id] === undefined ? 'any' : wf.transitions[s.id].join(', ') || '(none)',
+    s.id === wf.done ? 'yes' : ''
+  ])
+  return table(style, ['STATE', 'NAME', 'WIP', 'MOVES TO', 'DONE'], rows)
+}
+
+/** Dependencies of a task that are on the board and not done. */
+function waitingOn (b: BoardDetail, task: TaskJson): number {
+  const status = new Map(b.tasks.map((t) => [t.id, t.status]))
+  return task.dependencies.filter((d) => status.has(d) && status.get(d) !== b.workflow.done).length
+}
+
+/** The board for people: a header, each workflow state's tasks as a table, workload and sync state. */
+function renderBoard (style: Style, b: BoardDetail): string {
+  const authors = Object.keys(b.sync.vector).length
+  const sections = [fields(style, [
+    ['board', b.board],
+    ['name', b.name],
+    ['creator', b.creator],
+    ['writers', b.writers],
+    ['access', b.writable ? 'you may write' : style.yellow('read only: ask the creator for an invite')],
+    ['sync', `${plural(b.sync.entries, 'entry', 'entries')} from ${plural(authors, 'author')}; ${b.sync.joined ? 'replicating' : 'not replicating'}; ${plural(b.sync.peers.length, 'peer')} connected; ${b.sync.pending} pending`]
+  ])]
+  const known = new Set(b.workflow.states.map((s) => s.id))
+  const states = [...b.workflow.states, ...[...new Set(b.tasks.map((t) => t.status))].filter((s) => !known.has(s)).map((id) => ({ id, name: `${id} (not in the workflow)`, wip: undefined }))]
+  for (const state of states) {
+    const tasks = b.tasks.filter((t) => t.status === state.id)
+    const count = state.wip === undefined ? `${tasks.length}` : `${tasks.length}/${state.wip}`
+    const heading = style.bold(`${state.name} (${count})`)
+    if (tasks.length === 0) {
+      sections.push(`${heading}\n  ${style.dim('(none)')}`)
+      continue
+    }
+    sections.push(heading + '\n' + table(style, ['TASK', 'TITLE', 'EST', 'HOLDER', 'LABELS', 'DUE'], tasks.map((t) => [
+      t.id,
+      t.title + (t.ready || t.status === b.workflow.done ? '' : style.dim(` (waits on ${plural(waitingOn(b, t), 'task')})`)),
+      String(t.estimate),
+      holderText(style, t),
+      t.labels.join(', '),
+      t.due ?? ''
+    ])))
+  }
+  sections.push(style.bold('Workload') + '\n' + (b.workload.length === 0
+    ? `  ${style.dim('(no open claimed tasks)')}`
+    : table(style, ['PERSON', 'OPEN ESTIMATE'], b.workload.map((w) => [w.person, String(w.estimate)]))))
+  return sections.join('\n\n')
+}

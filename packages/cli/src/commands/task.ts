@@ -1,0 +1,210 @@
+import type { Command } from 'commander'
+import type { ClaimJson, TaskDetail, TaskJson } from '../api.js'
+import { contextFromArgs } from '../context.js'
+import { UsageError } from '../errors.js'
+import { holderText, shortId } from '../format.js'
+import { fields, table, type Style } from '../output.js'
+import { boardId, estimate, repeatable, seg, taskId } from './args.js'
+
+interface FieldOptions {
+  title?: string
+  description?: string
+  estimate?: number
+  label?: string[]
+  due?: string | null
+}
+
+export function registerTask (program: Command): void {
+  const task = program
+    .command('task')
+    .description('add, move, claim and discuss the tasks of a board')
+
+  task
+    .command('add')
+    .description('add a task at the end of its column; prints its id')
+    .argument('<board>', 'the board id', boardId)
+    .argument('<title>', 'what is to be done (at most 200 characters)')
+    .option('--description <text>', 'details')
+    .option('--status <state>', "a workflow state (default: the workflow's first)")
+    .option('--estimate <points>', 'workload points', estimate)
+    .option('--label <label>', 'a label (repeatable)', repeatable)
+    .option('--due <date>', 'due date, YYYY-MM-DD or an ISO time')
+    .action(async (board: string, title: string, options: FieldOptions & { status?: string }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const created = await client.post<TaskJson>(`/boards/${board}/tasks`, {
+        title, description: options.description, status: options.status, estimate: options.estimate, labels: options.label, due: options.due
+      }, { signal: ctx.signal })
+      if (!ctx.out.json) ctx.out.message(`added task "${created.title}" (${created.status})`)
+      ctx.out.result(created, () => created.id)
+    })
+
+  task
+    .command('list')
+    .description('list tasks by workflow state, then column order')
+    .argument('<board>', 'the board id', boardId)
+    .option('--status <state>', 'only tasks in this state')
+    .action(async (board: string, options: { status?: string }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.get<{ tasks: TaskJson[] }>(`/boards/${board}/tasks`, { signal: ctx.signal, query: { status: options.status } })
+      if (!ctx.out.json && result.tasks.length === 0) {
+        ctx.out.message(options.status === undefined ? 'no tasks yet (add one with `mutual task add <board> <title>`)' : `no tasks in "${options.status}"`)
+        return
+      }
+      ctx.out.result(result, (style) => table(style, ['TASK', 'STATUS', 'TITLE', 'EST', 'HOLDER', 'LABELS', 'DUE'], result.tasks.map((t) => [
+        t.id, t.status, t.title, String(t.estimate), holderText(style, t), t.labels.join(', '), t.due ?? ''
+      ])))
+    })
+
+  task
+    .command('show')
+    .description('show a task: details, comments, claims, and its history (which entry changed what, by whom, when)')
+    .argument('<board>', 'the board id', boardId)
+    .argument('<task>', 'the task id', taskId)
+    .action(async (board: string, id: string, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.get<TaskDetail>(`/boards/${board}/tasks/${seg(id)}`, { signal: ctx.signal })
+      ctx.out.result(result, (style) => renderTask(style, result))
+    })
+
+  task
+    .command('edit')
+    .description("change a task's title, description, estimate, labels or due date")
+    .argument('<board>', 'the board id', boardId)
+    .argument('<task>', 'the task id', taskId)
+    .option('--title <title>', 'a new title')
+    .option('--description <text>', 'a new description')
+    .option('--estimate <points>', 'workload points', estimate)
+    .option('--label <label>', 'the labels, replacing the current ones (repeatable)', repeatable)
+    .option('--due <date>', 'due date (YYYY-MM-DD or an ISO time), or `none` to clear it')
+    .action(async (board: string, id: string, options: FieldOptions, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      // `none` clears the date (commander turns a null from an option parser into '', so it is mapped here).
+      const due = options.due === 'none' ? null : options.due
+      const edit = { title: options.title, description: options.description, estimate: options.estimate, labels: options.label, due }
+      if (Object.values(edit).every((v) => v === undefined)) throw new UsageError('nothing to change: give --title, --description, --estimate, --label or --due')
+      const client = await ctx.client()
+      const result = await client.patch<TaskJson>(`/boards/${board}/tasks/${seg(id)}`, edit, { signal: ctx.signal })
+      if (!ctx.out.json) ctx.out.message(`edited task ${result.id}`)
+      ctx.out.result(result, () => '')
+    })
+
+  task
+    .command('move')
+    .description('move a task to a workflow state, and optionally to a place in its column')
+    .argument('<board>', 'the board id', boardId)
+    .argument('<task>', 'the task id', taskId)
+    .argument('<status>', 'the state to move it to (its own state to reorder only)')
+    .option('--before <task>', 'place it just before this task', taskId)
+    .option('--after <task>', 'place it just after this task', taskId)
+    .action(async (board: string, id: string, status: string, options: { before?: string, after?: string }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.post<TaskJson>(`/boards/${board}/tasks/${seg(id)}/move`, { status, before: options.before, after: options.after }, { signal: ctx.signal })
+      if (!ctx.out.json) ctx.out.message(`moved task ${result.id} to ${result.status}`)
+      ctx.out.result(result, () => '')
+    })
+
+  for (const action of ['claim', 'release'] as const) {
+    task
+      .command(action)
+      .description(action === 'claim'
+        ? 'claim a task (the earliest claim wins; prints the claim entry id)'
+        : 'release your claim on a task (prints the release entry id)')
+      .argument('<board>', 'the board id', boardId)
+      .argument('<task>', 'the task id', taskId)
+      .action(async (board: string, id: string, ...args: unknown[]) => {
+        const ctx = contextFromArgs(args)
+        const client = await ctx.client()
+        const result = await client.post<ClaimJson & { entry: string }>(`/boards/${board}/tasks/${seg(id)}/${action}`, {}, { signal: ctx.signal })
+        if (!ctx.out.json) ctx.out.message(claimMessage(action, result))
+        ctx.out.result(result, () => result.entry)
+      })
+  }
+
+  task
+    .command('comment')
+    .description('comment on a task; prints the comment id')
+    .argument('<board>', 'the board id', boardId)
+    .argument('<task>', 'the task id', taskId)
+    .argument('<text>', 'the comment')
+    .action(async (board: string, id: string, text: string, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.post<{ id: string, task: TaskJson }>(`/boards/${board}/tasks/${seg(id)}/comments`, { text }, { signal: ctx.signal })
+      if (!ctx.out.json) ctx.out.message(`commented on task ${result.task.id}`)
+      ctx.out.result(result, () => result.id)
+    })
+
+  task
+    .command('depend')
+    .description('make a task wait for another (or stop waiting, with --remove)')
+    .argument('<board>', 'the board id', boardId)
+    .argument('<task>', 'the task that waits', taskId)
+    .argument('<on>', 'the task it waits for', taskId)
+    .option('--remove', 'remove the dependency instead')
+    .action(async (board: string, id: string, on: string, options: { remove?: boolean }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const path = `/boards/${board}/tasks/${seg(id)}/dependencies`
+      const result = options.remove === true
+        ? await client.delete<TaskJson>(`${path}/${seg(on)}`, { signal: ctx.signal })
+        : await client.post<TaskJson>(path, { on }, { signal: ctx.signal })
+      if (!ctx.out.json) ctx.out.message(options.remove === true ? `task ${id} no longer waits for ${on}` : `task ${id} now waits for ${on}`)
+      ctx.out.result(result, () => '')
+    })
+
+  task
+    .command('delete')
+    .description('delete a task')
+    .argument('<board>', 'the board id', boardId)
+    .argument('<task>', 'the task id', taskId)
+    .action(async (board: string, id: string, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.delete<{ deleted: string }>(`/boards/${board}/tasks/${seg(id)}`, { signal: ctx.signal })
+      if (!ctx.out.json) ctx.out.message(`deleted task ${result.deleted}`)
+      ctx.out.result(result, () => '')
+    })
+}
+
+function claimMessage (action: 'claim' | 'release', claim: ClaimJson): string {
+  if (action === 'release') return claim.holder === null ? `released task ${claim.task}; nobody holds it` : `released task ${claim.task}; ${claim.holder} holds it`
+  const others = claim.claimants.length - 1
+  return claim.contested
+    ? `claimed task ${claim.task}: contested by ${others} other claim${others === 1 ? '' : 's'}; ${claim.holder} holds it (earliest claim)`
+    : `claimed task ${claim.task}`
+}
+
+function renderTask (style: Style, d: TaskDetail): string {
+  const t = d.task
+  const sections = [fields(style, [
+    ['task', t.id],
+    ['title', t.title],
+    ['status', t.status + (t.ready ? style.green(' (ready)') : '')],
+    ['estimate', t.estimate],
+    ['labels', t.labels],
+    ['due', t.due ?? '-'],
+    ['waits for', t.dependencies],
+    ['holder', t.holder === null ? '-' : t.holder + (t.contested ? style.yellow(' (contested)') : '')],
+    ['created', `${t.createdAt} by ${t.createdBy}`]
+  ])]
+  if (t.description !== '') sections.push(style.bold('Description') + '\n' + t.description)
+  if (t.comments.length > 0) {
+    sections.push(style.bold('Comments') + '\n' + t.comments.map((c) => `${style.dim(`${c.at} ${shortId(c.author)}`)}  ${c.text}`).join('\n'))
+  }
+  if (d.claimants.length > 0) {
+    sections.push(style.bold('Claims') + '\n' + table(style, ['CLAIMANT', 'SINCE', 'ENTRY'], d.claimants.map((c, i) => [
+      c.author + (i === 0 ? style.green(' (holds it)') : ''), c.at, c.entry
+    ])))
+  }
+  sections.push(style.bold('History') + '\n' + table(style, ['TIME', 'AUTHOR', 'ENTRY', 'CHANGES'], d.history.map((h) => [
+    h.at.replace(/\.\d{3}Z$/, 'Z'),
+    h.author,
+    h.entry,
+    h.changes.map((c) => c === 'status' && h.status !== undefined ? `status ${h.status.from ?? '∅'} → ${h.status.to ?? '∅'}` : c).join(', ')
+  ])))
+  return sections.join('\n\n')
+}
