@@ -1,0 +1,30 @@
+import { z } from 'zod'
+import type { RecordType } from '@mutual/protocol'
+import { ROLES } from './roles.js'
+import { spaceIdSchema, uniqueList } from './schema.js'
+
+export const SPACE_POLICY = 'space/policy'
+
+const grantRoles = uniqueList(z.enum(ROLES), ROLES.length).refine((r) => r.length > 0, 'no roles')
+
+/** Roles granted to the members of an organization, or of every organization of a federation in force. */
+export const grantSchema = z.union([
+  z.strictObject({ org: spaceIdSchema, roles: grantRoles }),
+  z.strictObject({ federation: spaceIdSchema, roles: grantRoles })
+])
+export type Grant = z.infer<typeof grantSchema>
+
+/**
+ * Extends a space's genesis policy with organization grants, without touching the protocol's
+ * strict genesis schema: the creator writes it as their first entry after the genesis (seq 2),
+ * and every writer admitted by a grant names it in refs. `read` tells sync who may read.
+ */
+export const spacePolicySchema = z.strictObject({
+  grants: z.array(grantSchema).min(1).max(16),
+  read: z.enum(['public', 'grants'])
+})
+export type SpacePolicyBody = z.infer<typeof spacePolicySchema>
+
+export function grantRecordTypes (): Array<RecordType<any>> {
+  return [{ type: SPACE_POLICY, schema: spacePolicySchema, maxEntryBytes: 8 * 1024 }]
+}

@@ -1,0 +1,45 @@
+/** Roles in an organization (DESIGN.md §5). `admin` comes only from an approved admin change, never from a credential. */
+export const ROLES = ['admin', 'member', 'reviewer', 'union-rep', 'auditor', 'consumer', 'observer', 'agent'] as const
+export type Role = typeof ROLES[number]
+
+/** Roles a credential may carry: every role but admin. */
+export const CREDENTIAL_ROLES = ROLES.filter((r) => r !== 'admin') as Array<Exclude<Role, 'admin'>>
+
+/** Every type (`'*'`) or the listed entry types a role lets its holder write in a granted space. */
+export type RoleWrites = Readonly<Record<Role, '*' | readonly string[]>>
+
+/**
+ * What each role may write in a space that grants it. Auditors and observers read: they write
+ * nothing but what is listed (an auditor resolves disputes, DESIGN.md §5); consumers rate
+ * delivered tasks; union representatives co-sign and open disputes. The ledger and board extend
+ * this with `extendRoleWrites` and pass the result to `grantAuthorizer({ roleWrites })`.
+ */
+export const ROLE_WRITES: RoleWrites = Object.freeze({
+  admin: '*',
+  member: '*',
+  reviewer: '*',
+  agent: '*',
+  'union-rep': Object.freeze(['org/approve', 'dispute/open', 'dispute/resolve', 'settlement']),
+  auditor: Object.freeze(['dispute/resolve']),
+  consumer: Object.freeze(['contrib/feedback']),
+  observer: Object.freeze([])
+})
+
+/** A table with more types allowed per role; `'*'` on either side wins. */
+export function extendRoleWrites (base: RoleWrites, extra: Partial<Record<Role, '*' | readonly string[]>>): RoleWrites {
+  const out: Record<string, '*' | readonly string[]> = { ...base }
+  for (const [role, types] of Object.entries(extra) as Array<[Role, '*' | readonly string[]]>) {
+    const current = out[role]
+    out[role] = current === '*' || types === '*' ? '*' : Object.freeze([...new Set([...current, ...types])])
+  }
+  return Object.freeze(out) as RoleWrites
+}
+
+/** True when one of `roles` may write `type` under `table`. */
+export function mayWriteType (roles: Iterable<Role>, type: string, table: RoleWrites = ROLE_WRITES): boolean {
+  for (const role of roles) {
+    const allowed = table[role]
+    if (allowed === '*' || allowed.includes(type)) return true
+  }
+  return false
+}
