@@ -1,3 +1,4 @@
+import type { OrgRegistry } from '@mutual/org'
 import type { Logger } from 'pino'
 import type { Identity } from '@mutual/protocol'
 import type { Log } from '@mutual/log'
@@ -17,6 +18,8 @@ export interface DaemonContext {
   readonly node: MutualNode
   /** a running replica per board held */
   readonly boards: Boards
+  /** organization state per org space, kept up to date from the log */
+  readonly orgs: OrgRegistry
   readonly invites: Invites
   readonly config: Config
   readonly paths: HomePaths

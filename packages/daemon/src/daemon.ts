@@ -6,6 +6,8 @@ import { RecordRegistry, baseRecordTypes, type Identity } from '@mutual/protocol
 import { Log, levelStore } from '@mutual/log'
 import { createMutualNode, type MutualNode, type MutualNodeInit } from '@mutual/node'
 import { boardAuthorizer, boardRecordTypes, type BoardEvent } from '@mutual/board'
+import { OrgRegistry, orgAuthorizers, orgPackageRecordTypes } from '@mutual/org'
+import { ledgerRecordTypes } from '@mutual/ledger'
 import { createApp } from './app.js'
 import { type Boards, createBoards } from './boards.js'
 import { type Config, type LogLevel, parseApiAddress } from './config.js'
@@ -96,13 +98,20 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
   }
 
   try {
+    // Organization state authorizes org, federation, granted and market spaces; boards fall back
+    // to their own rule (creator, listed and granted writers). The registry follows the log, so
+    // the authorizers read it through a getter.
+    let orgs: OrgRegistry | undefined
     const log = new Log({
       store: levelStore({ path: paths.db }),
-      registry: new RecordRegistry([...baseRecordTypes(), ...boardRecordTypes()]),
-      authorizers: [boardAuthorizer()]
+      registry: new RecordRegistry([...baseRecordTypes(), ...boardRecordTypes(), ...orgPackageRecordTypes(), ...ledgerRecordTypes()]),
+      authorizers: orgAuthorizers({ orgs: () => orgs as OrgRegistry, fallback: boardAuthorizer() })
     })
+    orgs = new OrgRegistry(log, { onError: (err) => { logger.error({ err }, 'applying a revocation failed') } })
     await log.start()
     cleanup.push(async () => { await log.stop() })
+    await orgs.start()
+    cleanup.push(async () => { await orgs?.stop() })
 
     const events = new EventHub({ keepAliveMs: init.eventKeepAliveMs })
     const boards = createBoards({
@@ -156,6 +165,7 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
       log,
       node,
       boards,
+      orgs,
       invites,
       config,
       paths,
