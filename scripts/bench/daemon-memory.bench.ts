@@ -2,11 +2,42 @@
  * daemon-memory: resident memory of an idle `mutual daemon` (node, log, HTTP API, no peers),
  * beside a bare Node.js process that only keeps its event loop alive, both measured in the same
  * run on the same Node binary. The ratio says what Mutual's stack adds to the runtime itself.
+ * daemon-memory-board: the same daemon holding a 10,000-task board (built beforehand in its data
+ * directory, with its snapshot), beside the same bare process.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { RecordRegistry, baseRecordTypes, importIdentity } from '@mutual/protocol'
+import { Log, levelStore } from '@mutual/log'
+import { BoardReplica, boardAuthorizer, boardRecordTypes, createBoard } from '@mutual/board'
 import { compare, result, root, rounds, tempDir, type BenchResult } from './lib.ts'
+
+const BOARD_TASKS = Number(process.env.BOARD_TASKS ?? 10_000)
+
+/** Writes a board of `tasks` tasks into a daemon's data directory, as that daemon's identity. */
+async function boardHome (bin: string, home: string, tasks: number): Promise<void> {
+  const init = spawnSync(process.execPath, [bin, 'init', '--home', home], { encoding: 'utf8' })
+  if (init.status !== 0) throw new Error(`mutual init failed: ${init.stderr}`)
+  const identity = importIdentity(await readFile(join(home, 'identity.key')))
+  const log = new Log({
+    store: levelStore({ path: join(home, 'db') }),
+    registry: new RecordRegistry([...baseRecordTypes(), ...boardRecordTypes()]),
+    authorizers: [boardAuthorizer()]
+  })
+  await log.start()
+  const space = await createBoard(log, identity, { name: 'big board' })
+  const replica = new BoardReplica({ log, space, identity, batchMs: 1_000_000 })
+  await replica.start()
+  for (let i = 0; i < tasks; i += 10) {
+    replica.edit((b) => { for (let k = i; k < Math.min(tasks, i + 10); k++) b.addTask({ title: `task ${k}`, description: `what task ${k} is about`, estimate: 1 + (k % 8) }) })
+    await replica.flush()
+  }
+  await replica.stop()
+  await log.stop()
+}
 
 const IDLE_MS = Number(process.env.IDLE_MS ?? 5000)
 
@@ -46,9 +77,21 @@ export default async function daemonMemory (): Promise<BenchResult[]> {
   const daemon = async (): Promise<number> => await measure(
     [bin, 'daemon', '--home', home.path, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', '--no-mdns', '--json'], /\n/)
   const bare = async (): Promise<number> => await measure(['-e', 'console.log("ready"); setInterval(() => {}, 1000)'], /ready/)
+  const withBoard = tempDir('mutual-bench-daemon-board-')
+  await boardHome(bin, withBoard.path, BOARD_TASKS)
+  const boardDaemon = async (): Promise<number> => await measure(
+    [bin, 'daemon', '--home', withBoard.path, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', '--no-mdns', '--json'], /\n/)
   try {
-    const { baseline, measured } = await compare({ rounds: rounds(3), warmup: false, baseline: bare, measured: { daemon } })
+    const { baseline, measured } = await compare({ rounds: rounds(3), warmup: false, baseline: bare, measured: { daemon, boardDaemon } })
     return [result({
+      name: 'daemon-memory-board',
+      unit: 'MiB RSS',
+      values: measured.boardDaemon,
+      baselines: baseline,
+      baselineName: 'bare Node.js process, same binary',
+      baselineUnit: 'MiB RSS',
+      params: { idleMs: IDLE_MS, boardTasks: BOARD_TASKS }
+    }), result({
       name: 'daemon-memory',
       unit: 'MiB RSS',
       values: measured.daemon,
@@ -59,5 +102,6 @@ export default async function daemonMemory (): Promise<BenchResult[]> {
     })]
   } finally {
     home.remove()
+    withBoard.remove()
   }
 }
