@@ -77,7 +77,8 @@ class DefaultMutualNode implements MutualNode {
         interests: () => this.joined(),
         intervalMs: init.syncIntervalMs,
         onSession: (peer, stats) => { this.emit({ type: 'sync', peer, stats }) },
-        onMisbehaving: (peer) => { this.penalize(peer) }
+        onMisbehaving: (peer) => { this.penalize(peer) },
+        ...(init.mayRead !== undefined ? { mayRead: init.mayRead } : {})
       })
     }
     if (init.dht ?? true) services.dht = kadDHT({ protocol: DHT_PROTOCOL, clientMode: false, peerInfoMapper: passthroughMapper })

@@ -29,6 +29,8 @@ export interface MutualNodeInit {
   inboundConnectionThreshold?: number
   /** Prometheus registry for libp2p's and Mutual's metrics */
   metricsRegistry?: Registry
+  /** whether `peer` (an identity id) may read `space`; sync sends nothing of a space it may not (default: anyone) */
+  mayRead?: (peer: string, space: string) => boolean
 }
 
 export interface PeerInfo {

@@ -1,0 +1,47 @@
+import type { Command } from 'commander'
+import { contextFromArgs } from '../context.js'
+import { fields } from '../output.js'
+import { orgId, spaceArg } from './org.js'
+
+const federationId = spaceArg('a federation id')
+
+interface FederationJson { federation: string, name: string, creator: string, orgs: string[], accepted: string[], inForce: boolean }
+
+export function registerFederation (program: Command): void {
+  const federation = program.command('federation').description('federations of organizations, in force once each accepts')
+
+  federation.command('create')
+    .description('create a federation of organizations; prints its id')
+    .argument('<name>', 'its name')
+    .argument('<orgs...>', 'the member organizations\' ids', (v: string, prev: string[] = []) => [...prev, orgId(v)])
+    .action(async (name: string, orgs: string[], ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.post<{ federation: string }>('/federations', { name, orgs }, { signal: ctx.signal })
+      if (!ctx.out.json) ctx.out.message('created; each organization\'s admin runs `mutual federation accept <federation> <org>`')
+      ctx.out.result(result, () => result.federation)
+    })
+
+  federation.command('accept')
+    .description('accept a federation for an organization this node administers')
+    .argument('<federation>', 'the federation id', federationId)
+    .argument('<org>', 'the org id', orgId)
+    .action(async (id: string, org: string, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.post<{ id: string }>(`/federations/${id}/accept`, { org }, { signal: ctx.signal })
+      ctx.out.result(result, () => result.id)
+    })
+
+  federation.command('show')
+    .description('show a federation: its organizations, which accepted, whether it is in force')
+    .argument('<federation>', 'the federation id', federationId)
+    .action(async (id: string, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.get<FederationJson>(`/federations/${id}`, { signal: ctx.signal })
+      ctx.out.result(result, (style) => fields(style, [
+        ['federation', result.federation], ['name', result.name], ['orgs', result.orgs], ['accepted', result.accepted], ['in force', result.inForce]
+      ]))
+    })
+}

@@ -1,0 +1,91 @@
+import type { Command } from 'commander'
+import { contextFromArgs } from '../context.js'
+import { shortId } from '../format.js'
+import { table } from '../output.js'
+import { estimate, repeatable, seg } from './args.js'
+import { spaceArg } from './org.js'
+
+const marketId = spaceArg('a market id')
+const entryId = spaceArg('an entry id')
+
+interface MarketJson {
+  market: string
+  name: string
+  announcements: Array<{ id: string, author: string, body: { title: string, skills: string[], estimate: number }, applications: Array<{ id: string, author: string, note: string, status: string, decisions: Array<{ kind: string, reason: string, author: string }> }> }>
+}
+
+export function registerMarket (program: Command): void {
+  const market = program.command('market').description('the open task market: announce tasks, apply, accept or decline with a reason')
+
+  market.command('create')
+    .description('create a market anyone may announce in and apply to; prints its id')
+    .argument('<name>', 'its name')
+    .action(async (name: string, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.post<{ market: string }>('/markets', { name }, { signal: ctx.signal })
+      ctx.out.result(result, () => result.market)
+    })
+
+  market.command('list')
+    .description('without a market: the markets held here; with one: its announcements and applications')
+    .argument('[market]', 'the market id', marketId)
+    .action(async (id: string | undefined, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      if (id === undefined) {
+        const result = await client.get<{ markets: Array<{ market: string, name: string, owner: string }> }>('/markets', { signal: ctx.signal })
+        ctx.out.result(result, (style) => table(style, ['MARKET', 'NAME', 'OWNER'], result.markets.map((m) => [m.market, m.name, shortId(m.owner)])))
+        return
+      }
+      const result = await client.get<MarketJson>(`/markets/${id}`, { signal: ctx.signal })
+      ctx.out.result(result, (style) => table(style, ['ANNOUNCEMENT / APPLICATION', 'BY', 'TITLE / NOTE', 'STATUS'], result.announcements.flatMap((a) => [
+        [a.id, shortId(a.author), a.body.title, `${a.applications.length} application(s)`],
+        ...a.applications.map((p) => [`  ${p.id}`, shortId(p.author), p.note, p.status + (p.decisions.length > 0 ? `: ${p.decisions[p.decisions.length - 1].reason}` : '')])
+      ])))
+    })
+
+  market.command('announce')
+    .description('announce a task; prints the announcement id')
+    .argument('<market>', 'the market id', marketId)
+    .argument('<title>', 'the task\'s title')
+    .option('--summary <text>', 'what it asks for')
+    .option('--skill <skill>', 'a skill it needs (repeatable)', repeatable)
+    .option('--estimate <points>', 'workload estimate', estimate)
+    .option('--board <board>', 'the board the task lives on')
+    .option('--task <task>', 'the task id on that board')
+    .action(async (id: string, title: string, options: { summary?: string, skill?: string[], estimate?: number, board?: string, task?: string }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.post<{ id: string }>(`/markets/${id}/announcements`, {
+        title, summary: options.summary, skills: options.skill, estimate: options.estimate, board: options.board, task: options.task
+      }, { signal: ctx.signal })
+      ctx.out.result(result, () => result.id)
+    })
+
+  market.command('apply')
+    .description('apply for an announced task; prints the application id')
+    .argument('<market>', 'the market id', marketId)
+    .argument('<announcement>', 'the announcement id', entryId)
+    .option('--note <text>', 'a note to the announcer')
+    .action(async (id: string, announcement: string, options: { note?: string }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.post<{ id: string }>(`/markets/${id}/applications`, { announcement, note: options.note }, { signal: ctx.signal })
+      ctx.out.result(result, () => result.id)
+    })
+
+  for (const decision of ['accept', 'decline'] as const) {
+    market.command(decision)
+      .description(`${decision} an application, with a signed reason (the announcer, or a reviewer or admin the market grants)`)
+      .argument('<market>', 'the market id', marketId)
+      .argument('<application>', 'the application id', entryId)
+      .requiredOption('--reason <text>', 'why (signed and shown to the applicant)')
+      .action(async (id: string, application: string, options: { reason: string }, ...args: unknown[]) => {
+        const ctx = contextFromArgs(args)
+        const client = await ctx.client()
+        const result = await client.post<{ id: string }>(`/markets/${id}/applications/${seg(application)}/${decision}`, { reason: options.reason }, { signal: ctx.signal })
+        ctx.out.result(result, () => result.id)
+      })
+  }
+}

@@ -1,0 +1,177 @@
+import { InvalidArgumentError, type Command } from 'commander'
+import { parseCid } from '@mutual/protocol'
+import { contextFromArgs } from '../context.js'
+import { shortId } from '../format.js'
+import { fields, table, type Style } from '../output.js'
+import { jsonValue, seg } from './args.js'
+
+/** An org (or federation, market) id: a space id. A malformed one is a usage error (exit 2). */
+export function spaceArg (what: string): (text: string) => string {
+  return (text) => {
+    if (parseCid(text) === undefined) throw new InvalidArgumentError(`"${text}" is not ${what}`)
+    return text
+  }
+}
+
+export const orgId = spaceArg('an org id')
+
+interface OrgJson {
+  org: string
+  name: string
+  founder: string
+  admins: Array<{ id: string, since: string, removed: boolean }>
+  members: Array<{ id: string, roles: string[], credential: string, kind: string, expires?: number, revoked: boolean }>
+  threshold: { admins: number, unionRep: boolean }
+  delegations: Array<{ agent: string, operator: string, scopes: string[], expires: number, revoked: boolean }>
+  policies: Array<{ version: number, proposal: string, enactedBy: string, policy: unknown }>
+  proposals: Array<{ id: string, author: string, change: unknown, threshold: unknown, approvals: Array<{ id: string, author: string, as: string }> }>
+}
+
+function renderMembers (style: Style, org: OrgJson): string {
+  return table(style, ['MEMBER', 'ROLES', 'KIND', 'STATUS'], org.members.map((m) => [
+    m.id, m.roles.join(','), m.kind, m.revoked ? 'revoked' : m.expires !== undefined ? `until ${new Date(m.expires).toISOString()}` : 'live'
+  ]))
+}
+
+function renderOrg (style: Style, org: OrgJson): string {
+  const head = fields(style, [
+    ['org', org.org],
+    ['name', org.name],
+    ['admins', org.admins.filter((a) => !a.removed).map((a) => a.id)],
+    ['threshold', `${org.threshold.admins} admin(s)${org.threshold.unionRep ? ' + union rep' : ''}`],
+    ['policy', org.policies.length === 0 ? 'none' : `v${org.policies[org.policies.length - 1].version} ${JSON.stringify(org.policies[org.policies.length - 1].policy)}`],
+    ['delegations', String(org.delegations.length)]
+  ])
+  const proposals = org.proposals.length === 0
+    ? ''
+    : '\n\nopen proposals:\n' + table(style, ['PROPOSAL', 'BY', 'CHANGE', 'APPROVALS'], org.proposals.map((p) => [
+      p.id, shortId(p.author), JSON.stringify(p.change).slice(0, 60), String(p.approvals.length)
+    ]))
+  return `${head}\n\n${renderMembers(style, org)}${proposals}`
+}
+
+export function registerOrg (program: Command): void {
+  const org = program.command('org').description('organizations: members, credentials, revocations, value policy')
+
+  org.command('create')
+    .description('create an organization (this node is its founder and first admin); prints its id')
+    .argument('<name>', 'the organization\'s name')
+    .action(async (name: string, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.post<{ org: string }>('/orgs', { name }, { signal: ctx.signal })
+      if (!ctx.out.json) ctx.out.message(`created organization "${name}"; add members with \`mutual org grant ${result.org} <member> --role member\``)
+      ctx.out.result(result, () => result.org)
+    })
+
+  org.command('list')
+    .description('list the organizations this node holds')
+    .action(async (...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.get<{ orgs: Array<{ org: string, name: string, members: number, roles: string[] }> }>('/orgs', { signal: ctx.signal })
+      ctx.out.result(result, (style) => table(style, ['ORG', 'NAME', 'MEMBERS', 'MY ROLES'], result.orgs.map((o) => [o.org, o.name, String(o.members), o.roles.join(',')])))
+    })
+
+  org.command('show')
+    .description('show an organization: admins, threshold, policy, members, open proposals')
+    .argument('<org>', 'the org id', orgId)
+    .action(async (id: string, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.get<OrgJson>(`/orgs/${id}`, { signal: ctx.signal })
+      ctx.out.result(result, (style) => renderOrg(style, result))
+    })
+
+  org.command('members')
+    .description('list an organization\'s members and their roles')
+    .argument('<org>', 'the org id', orgId)
+    .action(async (id: string, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.get<OrgJson>(`/orgs/${id}`, { signal: ctx.signal })
+      ctx.out.result({ members: result.members }, (style) => renderMembers(style, result))
+    })
+
+  org.command('grant')
+    .description('issue a credential to a member (admins only)')
+    .argument('<org>', 'the org id', orgId)
+    .argument('<member>', 'the member\'s identity id')
+    .requiredOption('--role <role>', 'a role: member, reviewer, union-rep, auditor, consumer, observer, agent (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--expires <ms>', 'expiry, ms since the epoch', (v: string) => {
+      const n = Number(v)
+      if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('expected ms since the epoch')
+      return n
+    })
+    .option('--kind <kind>', 'person, agent or organization (default person)')
+    .action(async (id: string, member: string, options: { role: string[], expires?: number, kind?: string }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.post<{ id: string }>(`/orgs/${id}/credentials`, { member, roles: options.role, expires: options.expires, kind: options.kind }, { signal: ctx.signal })
+      if (!ctx.out.json) ctx.out.message(`granted ${options.role.join(', ')} to ${shortId(member)}`)
+      ctx.out.result(result, () => result.id)
+    })
+
+  org.command('revoke')
+    .description('revoke a member\'s credentials (admins only); their later entries stop counting everywhere')
+    .argument('<org>', 'the org id', orgId)
+    .argument('<member>', 'the member\'s identity id, or a credential id')
+    .requiredOption('--reason <text>', 'why (signed and kept)')
+    .action(async (id: string, member: string, options: { reason: string }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.post<{ revocations: Array<{ id: string }> }>(`/orgs/${id}/revocations`, { member, reason: options.reason }, { signal: ctx.signal })
+      ctx.out.result(result, () => result.revocations.map((r) => r.id).join('\n'))
+    })
+
+  org.command('space')
+    .description('create a space (a board by default) whose writers are granted by organizations or federations; prints its id')
+    .argument('<name>', 'its name')
+    .option('--org <org>', 'grant an organization\'s members (repeatable)', (v: string, prev: string[] = []) => [...prev, orgId(v)])
+    .option('--federation <federation>', 'grant a federation\'s members (repeatable)', (v: string, prev: string[] = []) => [...prev, spaceArg('a federation id')(v)])
+    .option('--role <role>', 'a granted role (repeatable; default member)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--kind <kind>', 'board, market, ledger or raw (default board)')
+    .option('--private', 'only credential holders may read it (sync sends it to no one else)')
+    .action(async (name: string, options: { org?: string[], federation?: string[], role?: string[], kind?: string, private?: boolean }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const roles = options.role ?? ['member']
+      const grants = [...(options.org ?? []).map((o) => ({ org: o, roles })), ...(options.federation ?? []).map((f) => ({ federation: f, roles }))]
+      if (grants.length === 0) throw new InvalidArgumentError('name at least one --org or --federation')
+      const client = await ctx.client()
+      const result = await client.post<{ space: string }>('/spaces/granted', { name, kind: options.kind, grants, read: options.private === true ? 'grants' : 'public' }, { signal: ctx.signal })
+      ctx.out.result(result, () => result.space)
+    })
+
+  const policy = org.command('policy').description('the value policy: propose a change, approve one')
+  policy.command('propose')
+    .description('propose a value policy (JSON); prints the proposal id')
+    .argument('<org>', 'the org id', orgId)
+    .argument('<policy>', 'the policy as a JSON object', jsonValue)
+    .action(async (id: string, value: unknown, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.post<{ id: string }>(`/orgs/${id}/proposals`, { change: { kind: 'policy', policy: value } }, { signal: ctx.signal })
+      if (!ctx.out.json) ctx.out.message('proposed; approvers run `mutual org policy approve <org> <proposal>`')
+      ctx.out.result(result, () => result.id)
+    })
+  policy.command('approve')
+    .description('approve a proposal (as admin or union representative); enacts it once the threshold is met')
+    .argument('<org>', 'the org id', orgId)
+    .argument('<proposal>', 'the proposal id', spaceArg('a proposal id'))
+    .action(async (id: string, proposal: string, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.post<{ approval: { id: string }, enacted: boolean }>(`/orgs/${id}/proposals/${seg(proposal)}/approve`, {}, { signal: ctx.signal })
+      ctx.out.result(result, () => `${result.approval.id}${result.enacted ? ' (enacted)' : ' (awaiting more approvals)'}`)
+    })
+  policy.command('show')
+    .description('the value policy versions in force')
+    .argument('<org>', 'the org id', orgId)
+    .action(async (id: string, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.get<OrgJson>(`/orgs/${id}`, { signal: ctx.signal })
+      ctx.out.result({ policies: result.policies, proposals: result.proposals }, (style) => table(style, ['VERSION', 'POLICY', 'ENACTED BY'],
+        result.policies.map((p) => [String(p.version), JSON.stringify(p.policy), p.enactedBy])))
+    })
+}
