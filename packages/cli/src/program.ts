@@ -1,9 +1,15 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { registerBoard, registerJoin } from './commands/board.js'
+import { registerContrib } from './commands/contrib.js'
+import { registerDispute } from './commands/dispute.js'
+import { registerShares } from './commands/shares.js'
 import { registerDaemon } from './commands/daemon.js'
 import { registerDoctor } from './commands/doctor.js'
+import { registerFederation } from './commands/federation.js'
 import { registerInit } from './commands/init.js'
+import { registerMarket } from './commands/market.js'
+import { registerOrg } from './commands/org.js'
 import { registerConnect, registerPeers } from './commands/peers.js'
 import { registerSpace } from './commands/space.js'
 import { registerId, registerStatus } from './commands/status.js'
@@ -37,6 +43,12 @@ export function createProgram (): Command {
   registerBoard(program)
   registerTask(program)
   registerJoin(program)
+  registerContrib(program)
+  registerDispute(program)
+  registerShares(program)
+  registerOrg(program)
+  registerFederation(program)
+  registerMarket(program)
   return program
 }
 

@@ -10,7 +10,11 @@ import { bearerAuth, hostCheck, originCheck, type SecurityInit } from './securit
 import { boardRoutes } from './routes/boards.js'
 import { doctorRoutes } from './routes/doctor.js'
 import { eventRoutes } from './routes/events.js'
+import { federationRoutes } from './routes/federation.js'
 import { healthRoutes } from './routes/health.js'
+import { ledgerRoutes } from './routes/ledger.js'
+import { marketRoutes } from './routes/market.js'
+import { orgRoutes } from './routes/org.js'
 import { peerRoutes } from './routes/peers.js'
 import { spaceRoutes } from './routes/spaces.js'
 import { statusRoutes } from './routes/status.js'
@@ -55,6 +59,10 @@ export function createApp (ctx: DaemonContext, security: SecurityInit): OpenAPIH
   taskRoutes(app, ctx)
   eventRoutes(app, ctx)
   doctorRoutes(app, ctx)
+  ledgerRoutes(app, ctx)
+  orgRoutes(app, ctx)
+  federationRoutes(app, ctx)
+  marketRoutes(app, ctx)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

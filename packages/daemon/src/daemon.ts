@@ -7,8 +7,10 @@ import { Log, levelStore } from '@mutual/log'
 import { createMutualNode, type MutualNode, type MutualNodeInit } from '@mutual/node'
 import { boardAuthorizer, boardRecordTypes, type BoardEvent } from '@mutual/board'
 import { OrgRegistry, orgAuthorizers, orgPackageRecordTypes } from '@mutual/org'
-import { ledgerRecordTypes } from '@mutual/ledger'
+import { ledgerAuthorizer, ledgerRecordTypes } from '@mutual/ledger'
 import { createApp } from './app.js'
+import { daemonLedgerParticipants } from './routes/ledger-participants.js'
+import { mayReadSpace } from './routes/org-access.js'
 import { type Boards, createBoards } from './boards.js'
 import { type Config, type LogLevel, parseApiAddress } from './config.js'
 import type { DaemonContext } from './context.js'
@@ -101,17 +103,21 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
     // Organization state authorizes org, federation, granted and market spaces; boards fall back
     // to their own rule (creator, listed and granted writers). The registry follows the log, so
     // the authorizers read it through a getter.
-    let orgs: OrgRegistry | undefined
+    // Made once the log exists; the authorizers reach it through this holder.
+    const holder: { orgs?: OrgRegistry } = {}
     const log = new Log({
       store: levelStore({ path: paths.db }),
       registry: new RecordRegistry([...baseRecordTypes(), ...boardRecordTypes(), ...orgPackageRecordTypes(), ...ledgerRecordTypes()]),
-      authorizers: orgAuthorizers({ orgs: () => orgs as OrgRegistry, fallback: boardAuthorizer() })
+      authorizers: [
+        ...orgAuthorizers({ orgs: () => holder.orgs as OrgRegistry, fallback: boardAuthorizer() }),
+        ledgerAuthorizer(daemonLedgerParticipants(() => holder.orgs))
+      ]
     })
-    orgs = new OrgRegistry(log, { onError: (err) => { logger.error({ err }, 'applying a revocation failed') } })
+    const orgs = holder.orgs = new OrgRegistry(log, { onError: (err) => { logger.error({ err }, 'applying a revocation failed') } })
     await log.start()
     cleanup.push(async () => { await log.stop() })
     await orgs.start()
-    cleanup.push(async () => { await orgs?.stop() })
+    cleanup.push(async () => { await orgs.stop() })
 
     const events = new EventHub({ keepAliveMs: init.eventKeepAliveMs })
     const boards = createBoards({
@@ -138,6 +144,7 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
       nat: config.nat,
       syncIntervalMs: config.syncIntervalMs,
       inboundConnectionThreshold: init.inboundConnectionThreshold,
+      mayRead: (peer, space) => mayReadSpace(orgs, (s) => log.genesis(s)?.entry.author, peer, space),
       metricsRegistry: registry
     })
     cleanup.push(async () => { await node.stop() })

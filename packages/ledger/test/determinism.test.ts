@@ -106,6 +106,8 @@ describe('determinism', () => {
       const shuffled = shuffle([...entries, ...entries.slice(0, 3)], l.seed)
       const b = distribute(policy(), shuffled, participants, PERIOD, options)
       expect(bytesEqual(encodeDistribution(a), encodeDistribution(b))).toBe(true)
+      // The distribution's own encoder writes exactly what the general DAG-CBOR encoder writes.
+      expect(bytesEqual(encodeDistribution(a), encode(a))).toBe(true)
       expect(distributionHash(a)).toBe(distributionHash(b))
       // Shares are whole parts per million that sum to exactly one million, or there are none.
       expect(a.shares.every((s) => Number.isSafeInteger(s.ppm) && s.ppm >= 0)).toBe(true)

@@ -1,0 +1,187 @@
+import type { Command } from 'commander'
+import { contextFromArgs, type Context } from '../context.js'
+import { InvalidArgumentError } from 'commander'
+import { UsageError } from '../errors.js'
+import { shortId } from '../format.js'
+import { fields, table } from '../output.js'
+import { boardId, integer, repeatable, seg, taskId } from './args.js'
+
+/** An entry as the API shows it. */
+export interface LedgerEntryJson {
+  id: string
+  space: string
+  author: string
+  seq: number
+  ts: [number, number]
+  type: string
+  body: any
+  refs?: string[]
+}
+export interface ContributionJson extends LedgerEntryJson {
+  attestations: LedgerEntryJson[]
+  endorsements: LedgerEntryJson[]
+  disputes: LedgerEntryJson[]
+}
+
+const PERIOD = /^[0-9]{4}-(0[1-9]|1[0-2])$/
+
+export function period (text: string): string {
+  if (!PERIOD.test(text)) throw new InvalidArgumentError(`"${text}" is not a period (YYYY-MM)`)
+  return text
+}
+
+export function entryId (text: string): string {
+  if (text.length === 0 || text.length > 128 || /[\s/?#%]/.test(text)) throw new InvalidArgumentError(`"${text}" is not an entry id`)
+  return text
+}
+
+/** The ledger to use: --ledger, else the only ledger this node holds. */
+export async function ledgerOf (ctx: Context, option: string | undefined): Promise<string> {
+  if (option !== undefined) return seg(option)
+  const client = await ctx.client()
+  const { ledgers } = await client.get<{ ledgers: Array<{ ledger: string }> }>('/ledgers', { signal: ctx.signal })
+  if (ledgers.length === 1) return seg(ledgers[0].ledger)
+  throw new UsageError(ledgers.length === 0
+    ? 'this node holds no ledger (an org admin creates one with POST /api/v1/orgs/{org}/ledger)'
+    : `this node holds ${ledgers.length} ledgers; name one with --ledger <id>`)
+}
+
+export const LEDGER_OPTION = ['--ledger <id>', 'the ledger space (default: the only ledger this node holds)'] as const
+
+/** Writes one entry and prints it: its id for people, the entry with --json. */
+export async function writeEntry (ctx: Context, path: string, body: unknown, what: string): Promise<void> {
+  const client = await ctx.client()
+  const result = await client.post<{ entry: LedgerEntryJson }>(path, body, { signal: ctx.signal })
+  if (!ctx.out.json) ctx.out.message(`${what} ${result.entry.id}`)
+  ctx.out.result(result, () => result.entry.id)
+}
+
+export function registerContrib (program: Command): void {
+  const contrib = program
+    .command('contrib')
+    .description("record contributions in an organization's ledger, review, rate, endorse and allocate")
+
+  contrib
+    .command('record')
+    .description('record a contribution of yours (a member or agent); prints its id')
+    .argument('<summary>', 'what was done (at most 1000 characters)')
+    .requiredOption('--effort <points>', 'effort in points (recommended unit: a hundredth of an hour)', integer(0, 100_000))
+    .option('--kind <kind>', 'work, review, coordination, innovation or feedback', 'work')
+    .option('--task <task>', 'the task id', taskId)
+    .option('--board <board>', "the task's board", boardId)
+    .option('--evidence <link>', 'a link or CID showing the work (repeatable)', repeatable)
+    .option('--period <YYYY-MM>', 'the period (default: this month)', period)
+    .option(...LEDGER_OPTION)
+    .action(async (summary: string, o: { effort: number, kind: string, task?: string, board?: string, evidence?: string[], period?: string, ledger?: string }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const ledger = await ledgerOf(ctx, o.ledger)
+      await writeEntry(ctx, `/ledgers/${ledger}/contributions`, {
+        summary, effort: o.effort, kind: o.kind, task: o.task, board: o.board, evidence: o.evidence, period: o.period
+      }, 'recorded contribution')
+    })
+
+  contrib
+    .command('attest')
+    .description("attest another's contribution (a reviewer, never the author)")
+    .argument('<contribution>', 'the contribution id', entryId)
+    .option('--reject', 'reject it (default: accept)')
+    .requiredOption('--quality <0-5>', 'quality, 0 to 5', integer(0, 5))
+    .option('--note <text>', 'a note')
+    .option(...LEDGER_OPTION)
+    .action(async (contribution: string, o: { reject?: boolean, quality: number, note?: string, ledger?: string }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const ledger = await ledgerOf(ctx, o.ledger)
+      await writeEntry(ctx, `/ledgers/${ledger}/attestations`, {
+        contribution, verdict: o.reject === true ? 'reject' : 'accept', quality: o.quality, note: o.note
+      }, 'attested with')
+    })
+
+  contrib
+    .command('feedback')
+    .description('rate a delivered task (a consumer, once per task)')
+    .argument('<task>', 'the task id', taskId)
+    .requiredOption('--satisfaction <1-5>', 'how satisfied, 1 to 5', integer(1, 5))
+    .option('--board <board>', "the task's board", boardId)
+    .option('--note <text>', 'a note')
+    .option(...LEDGER_OPTION)
+    .action(async (task: string, o: { satisfaction: number, board?: string, note?: string, ledger?: string }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const ledger = await ledgerOf(ctx, o.ledger)
+      await writeEntry(ctx, `/ledgers/${ledger}/feedback`, { task, satisfaction: o.satisfaction, board: o.board, note: o.note }, 'rated with')
+    })
+
+  contrib
+    .command('endorse')
+    .description("endorse another member's contribution")
+    .argument('<contribution>', 'the contribution id', entryId)
+    .option('--note <text>', 'a note')
+    .option(...LEDGER_OPTION)
+    .action(async (contribution: string, o: { note?: string, ledger?: string }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const ledger = await ledgerOf(ctx, o.ledger)
+      await writeEntry(ctx, `/ledgers/${ledger}/endorsements`, { contribution, note: o.note }, 'endorsed with')
+    })
+
+  contrib
+    .command('allocate')
+    .description("split this period's allocation budget among peers: `mutual contrib allocate <id>=<points>...`")
+    .argument('<allocation...>', 'identity=points pairs')
+    .option('--period <YYYY-MM>', 'the period (default: this month)', period)
+    .option(...LEDGER_OPTION)
+    .action(async (pairs: string[], o: { period?: string, ledger?: string }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const points = pairs.map((pair) => {
+        const at = pair.lastIndexOf('=')
+        const n = Number(pair.slice(at + 1))
+        if (at <= 0 || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`"${pair}" is not identity=points`)
+        return [pair.slice(0, at), n] as [string, number]
+      })
+      const ledger = await ledgerOf(ctx, o.ledger)
+      await writeEntry(ctx, `/ledgers/${ledger}/allocations`, { period: o.period, points }, 'allocated with')
+    })
+
+  contrib
+    .command('list')
+    .description('list contributions, optionally of one period')
+    .option('--period <YYYY-MM>', 'only this period', period)
+    .option(...LEDGER_OPTION)
+    .action(async (o: { period?: string, ledger?: string }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const ledger = await ledgerOf(ctx, o.ledger)
+      const client = await ctx.client()
+      const query = o.period === undefined ? '' : `?period=${o.period}`
+      const result = await client.get<{ contributions: ContributionJson[] }>(`/ledgers/${ledger}/contributions${query}`, { signal: ctx.signal })
+      if (!ctx.out.json && result.contributions.length === 0) {
+        ctx.out.message('no contributions (record one with `mutual contrib record <summary> --effort <points>`)')
+        return
+      }
+      ctx.out.result(result, (style) => table(style, ['CONTRIBUTION', 'PERIOD', 'AUTHOR', 'KIND', 'EFFORT', 'ATTESTED', 'SUMMARY'], result.contributions.map((c) => [
+        c.id, c.body.period, shortId(c.author), c.body.kind, String(c.body.effort), String(c.attestations.length), String(c.body.summary).slice(0, 60)
+      ])))
+    })
+
+  contrib
+    .command('show')
+    .description('show a contribution with its attestations, endorsements and disputes')
+    .argument('<contribution>', 'the contribution id', entryId)
+    .option(...LEDGER_OPTION)
+    .action(async (id: string, o: { ledger?: string }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const ledger = await ledgerOf(ctx, o.ledger)
+      const client = await ctx.client()
+      const c = await client.get<ContributionJson>(`/ledgers/${ledger}/contributions/${seg(id)}`, { signal: ctx.signal })
+      ctx.out.result(c, (style) => fields(style, [
+        ['contribution', c.id],
+        ['author', c.author],
+        ['period', c.body.period],
+        ['kind', c.body.kind],
+        ['effort', c.body.effort],
+        ['task', c.body.task ?? '-'],
+        ['summary', c.body.summary],
+        ['evidence', c.body.evidence],
+        ['attestations', c.attestations.map((a) => `${a.body.verdict} q${a.body.quality} by ${shortId(a.author)}`)],
+        ['endorsements', c.endorsements.map((e) => shortId(e.author))],
+        ['disputes', c.disputes.map((d) => `${d.id}: ${d.body.reason}`)]
+      ]))
+    })
+}
