@@ -3,6 +3,10 @@
  * `/api/v1/openapi.json`). Only the fields the CLI renders are typed; `--json` prints the
  * daemon's response as it came.
  */
+// Shapes the daemon defines and serializes itself: imported as types only, so the CLI does not load the daemon.
+import type { CreatedInvite, EntryJson, InviteInfo as InviteJson } from '@mutual/daemon'
+export type { CreatedInvite, EntryJson, InviteJson }
+
 export interface StatusResponse {
   id: string
   version: string
@@ -32,18 +36,6 @@ export interface DoctorCheck {
   name: string
   ok: boolean
   detail: string
-}
-
-export interface EntryJson {
-  id: string
-  space: string
-  author: string
-  seq: number
-  prev: string | null
-  ts: [number, number]
-  type: string
-  body: unknown
-  refs?: string[]
 }
 
 export interface SpaceSummary {
@@ -140,23 +132,6 @@ export interface TaskDetail {
   task: TaskJson
   claimants: ClaimantJson[]
   history: HistoryEventJson[]
-}
-
-export interface InviteJson {
-  id: string
-  created: string
-  expires: string
-  uses: number
-  used: number
-  revoked: boolean
-  status: 'active' | 'expired' | 'used' | 'revoked'
-}
-
-export interface CreatedInvite {
-  ticket: string
-  id: string
-  expires: string
-  uses: number
 }
 
 export interface JoinResponse {
