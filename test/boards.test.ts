@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildOnce, cleanup, mutual, mutualJson, startDaemon, tempHome, type DaemonProcess } from './cli/helpers.js'
+import { buildOnce, cleanup, eventually, ok, mutual, mutualJson, startDaemon, tempHome, type DaemonProcess } from './cli/helpers.js'
 
 /**
  * Task boards end to end: two real `mutual daemon` processes on loopback, driven only through
@@ -20,21 +20,6 @@ afterAll(async () => {
     cleanup()
   }
 })
-
-async function eventually (check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-}
-
-/** Runs `mutual <args> --home <d>`, expecting exit 0; resolves to stdout, trimmed. */
-async function ok (d: DaemonProcess, args: string[]): Promise<string> {
-  const result = await mutual([...args, '--home', d.home])
-  expect(result.code, `mutual ${args.join(' ')}: ${result.stderr}`).toBe(0)
-  return result.stdout.trim()
-}
 
 interface TaskRow { id: string, title: string, status: string, holder: string | null, contested: boolean, estimate: number, dependencies: string[] }
 const tasksOf = async (d: DaemonProcess, board: string): Promise<TaskRow[]> =>

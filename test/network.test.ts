@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { buildOnce, cleanup, mutual, mutualJson, startDaemon, tempHome, type DaemonProcess } from './cli/helpers.js'
+import { buildOnce, cleanup, eventually, mutual, mutualJson, startDaemon, tempHome, type DaemonProcess } from './cli/helpers.js'
 
 /**
  * The network end to end: real `mutual daemon` processes on loopback, each with its own data
@@ -15,14 +15,6 @@ async function daemon (home: string, options: { mdns?: boolean, args?: string[] 
   const d = await startDaemon(home, options)
   running.push(d)
   return d
-}
-
-async function eventually (check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
 }
 
 const peersOf = async (d: DaemonProcess): Promise<string[]> =>

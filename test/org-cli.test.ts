@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildOnce, cleanup, mutual, mutualJson, startDaemon, tempHome, type DaemonProcess } from './cli/helpers.js'
+import { buildOnce, cleanup, eventually, ok, mutual, mutualJson, startDaemon, tempHome, type DaemonProcess } from './cli/helpers.js'
 
 /**
  * Organizations, federation and the market end to end: two real `mutual daemon` processes on
@@ -19,20 +19,6 @@ afterAll(async () => {
     cleanup()
   }
 })
-
-async function eventually (check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-}
-
-async function ok (d: DaemonProcess, args: string[]): Promise<string> {
-  const result = await mutual([...args, '--home', d.home])
-  expect(result.code, `mutual ${args.join(' ')}: ${result.stderr}`).toBe(0)
-  return result.stdout.trim()
-}
 
 const json = async <T = any>(d: DaemonProcess, args: string[]): Promise<T> => await mutualJson<T>([...args, '--home', d.home])
 

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { expect } from 'vitest'
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -171,3 +172,19 @@ export function cleanup (): void {
 
 // eslint-disable-next-line no-control-regex
 export const ANSI = /\u001b\[[0-9;]*m/
+
+/** Polls `check` every 200 ms until it holds, or fails naming `what` after `timeoutMs`. */
+export async function eventually (check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
+/** Runs `mutual <args> --home <d>`, expecting exit 0; resolves to stdout, trimmed. */
+export async function ok (d: DaemonProcess, args: string[]): Promise<string> {
+  const result = await mutual([...args, '--home', d.home])
+  expect(result.code, `mutual ${args.join(' ')}: ${result.stderr}`).toBe(0)
+  return result.stdout.trim()
+}
