@@ -20,6 +20,13 @@ export interface BoardReplicaInit {
   batchMs?: number
   /** write a snapshot after this many applied updates (default 500) */
   snapshotEvery?: number
+  /**
+   * The refs every local entry names, when the space's writers are authorized by something
+   * other than the board's own grants (an organization's space policy and credential, say).
+   * Asked at every append; without it, or when it answers undefined, an author who is neither the
+   * creator nor listed refs its `board/grant`.
+   */
+  refs?: () => Promise<CID[] | undefined> | CID[] | undefined
 }
 
 export type BoardEvent =
@@ -65,6 +72,7 @@ export class BoardReplica {
   private appliedCount = 0
   private unsubscribe: (() => void) | undefined
   private readonly listeners = new Set<BoardListener>()
+  private readonly refsHook: (() => Promise<CID[] | undefined> | CID[] | undefined) | undefined
 
   constructor (init: BoardReplicaInit) {
     this.log = init.log
@@ -72,6 +80,7 @@ export class BoardReplica {
     this.identity = init.identity
     this.batchMs = init.batchMs ?? 50
     this.snapshotEvery = init.snapshotEvery ?? 500
+    this.refsHook = init.refs
     this.attach(new Y.Doc())
   }
 
@@ -384,7 +393,8 @@ export class BoardReplica {
   private async append (type: string, body: unknown): Promise<SignedEntry> {
     const identity = this.identity
     if (identity === undefined) throw new ReadOnlyBoardError('this replica has no identity to sign entries with')
-    return await this.log.append(identity, this.space, type, body, this.refsFor(identity.id))
+    const refs = (await this.refsHook?.()) ?? this.refsFor(identity.id)
+    return await this.log.append(identity, this.space, type, body, refs)
   }
 
   /** The grant that lets `author` write, for an author who is neither the creator nor listed. */

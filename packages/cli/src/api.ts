@@ -134,8 +134,7 @@ export interface TaskDetail {
   history: HistoryEventJson[]
 }
 
-export interface JoinResponse {
-  board: string
-  name: string
-  grant: string
-}
+export type JoinResponse =
+  | { board: string, name: string, grant: string }
+  /** an organization's ticket: the credential its admin issued this node */
+  | { org: string, name: string, credential: string }

@@ -1,6 +1,7 @@
 import { BoardReplica, NotABoardError, ReadOnlyBoardError, type BoardEvent } from '@mutual/board'
-import { GENESIS_TYPE, type Identity } from '@mutual/protocol'
+import { GENESIS_TYPE, type CID, type Identity } from '@mutual/protocol'
 import type { Log } from '@mutual/log'
+import { OrgError, grantRefs } from '@mutual/org'
 import { NotReadyError } from './errors.js'
 
 export interface BoardsInit {
@@ -13,6 +14,11 @@ export interface BoardsInit {
   onError?: (board: string, error: Error) => void
   /** local edits within this many ms share one entry (the replica's default otherwise) */
   batchMs?: number
+  /**
+   * Whether a space's writers are granted by organizations (it has a space/policy): the replica
+   * of such a board names grantRefs (policy, credential, federation charter and accept) in every entry.
+   */
+  granted?: (space: string) => boolean
 }
 
 /** The daemon's board replicas: one per board space its log holds. */
@@ -28,7 +34,7 @@ export interface Boards {
   /** resolves once the board is held and its replica runs; for a board still on its way from a peer */
   whenOpen (board: string, options?: { signal?: AbortSignal }): Promise<BoardReplica>
   /** throws ReadOnlyBoardError unless this node's identity may write the board */
-  assertWritable (replica: BoardReplica): void
+  assertWritable (replica: BoardReplica): Promise<void>
 }
 
 class DaemonBoards implements Boards {
@@ -107,15 +113,38 @@ class DaemonBoards implements Boards {
     })
   }
 
-  assertWritable (replica: BoardReplica): void {
+  async assertWritable (replica: BoardReplica): Promise<void> {
     const me = this.init.identity.id
     const policy = this.init.log.genesis(replica.space)?.entry.body.policy
     if (me === replica.creator || policy?.write === 'anyone' || replica.writers().includes(me)) return
+    if (this.init.granted?.(replica.space) === true) {
+      try {
+        await grantRefs(this.init.log, replica.space, me)
+        return
+      } catch (err) {
+        if (!(err instanceof OrgError)) throw err
+        throw new ReadOnlyBoardError(`this node (${me}) may not write board ${replica.space}: ${err.message}`)
+      }
+    }
     throw new ReadOnlyBoardError(`this node (${me}) may not write board ${replica.space}: ask its creator for an invite`)
   }
 
+  /** The refs of a granted board's entries: what grantRefs finds, for anyone but the creator; undefined (the board's own rule) elsewhere. */
+  private async grantedRefs (board: string): Promise<CID[] | undefined> {
+    const me = this.init.identity.id
+    if (this.init.granted?.(board) !== true || this.init.log.genesis(board)?.entry.author === me) return undefined
+    return await grantRefs(this.init.log, board, me)
+  }
+
   private async startReplica (board: string): Promise<BoardReplica> {
-    const replica = new BoardReplica({ log: this.init.log, space: board, identity: this.init.identity, batchMs: this.init.batchMs })
+    const replica = new BoardReplica({
+      log: this.init.log,
+      space: board,
+      identity: this.init.identity,
+      batchMs: this.init.batchMs,
+      // Asked at each append: the space policy may arrive after the genesis that opened the replica.
+      refs: this.init.granted === undefined ? undefined : async () => await this.grantedRefs(board)
+    })
     replica.subscribe((event) => { this.init.onEvent?.(board, event) })
     await replica.start()
     if (this.stopped) {

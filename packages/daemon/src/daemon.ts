@@ -123,6 +123,7 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
     const boards = createBoards({
       log,
       identity,
+      granted: (space) => orgs.policy(space) !== undefined,
       onEvent: (board, event) => { boardEvent(board, event, events, logger) },
       onError: (board, err) => { logger.error({ err, board }, 'board replica failed to start') }
     })

@@ -11,7 +11,7 @@ import { INVITE_SECRET_BYTES, inviteIdSchema } from './ticket.js'
 /**
  * `/mutual/invite/1.0.0`: the joiner opens a stream to the inviter and sends one length-prefixed
  * DAG-CBOR request `{ v: 1, space, id, secret, member }`; the inviter answers
- * `{ v: 1, ok: true, grant }` (the `board/grant` entry's id) or `{ v: 1, ok: false, error: { name, message } }`.
+ * `{ v: 1, ok: true, grant }` (the `board/grant` entry's id, or for an org invite the `org/credential`'s) or `{ v: 1, ok: false, error: { name, message } }`.
  */
 export const INVITE_PROTOCOL = '/mutual/invite/1.0.0'
 const MAX_MESSAGE_BYTES = 4 * 1024

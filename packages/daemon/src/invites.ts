@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { UnauthorizedError, cidString, decode, encode, type Identity } from '@mutual/protocol'
 import type { Log } from '@mutual/log'
+import { CREDENTIAL_ROLES, NotAdminError, issueCredential, loadOrgState, type Role } from '@mutual/org'
 import type { Boards } from './boards.js'
 import { addressScope } from './routes/doctor.js'
 import {
@@ -45,6 +46,8 @@ interface InviteRecord {
   uses: number
   used: number
   revoked: boolean
+  /** an org invite: the roles its credential names (a board invite has none) */
+  roles?: Role[]
 }
 
 export const DEFAULT_INVITE_SECONDS = 7 * 24 * 3600
@@ -86,6 +89,10 @@ export class Invites {
     if (replica.creator !== this.init.identity.id) {
       throw new UnauthorizedError(`only the board's creator (${replica.creator}) can invite writers; this node is not its creator`)
     }
+    return await this.make(board, options, {})
+  }
+
+  private async make (space: string, options: { expiresInSeconds?: number, uses?: number }, extra: { roles?: Role[] }, kind?: 'org'): Promise<CreatedInvite> {
     const seconds = options.expiresInSeconds ?? DEFAULT_INVITE_SECONDS
     const uses = options.uses ?? 1
     if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > MAX_INVITE_SECONDS) throw new InvalidRequestError(`expiresInSeconds must be 1 to ${MAX_INVITE_SECONDS}`)
@@ -98,9 +105,28 @@ export class Invites {
     const secret = randomBytes(INVITE_SECRET_BYTES)
     const created = this.now()
     const expires = created + seconds * 1000
-    await this.put(board, id, { v: 1, hash: sha256(secret), created, expires, uses, used: 0, revoked: false })
-    const ticket = encodeTicket({ v: 1, space: board, addrs, inviter: this.init.identity.id, id, secret: new Uint8Array(secret), expires })
+    await this.put(space, id, { v: 1, hash: sha256(secret), created, expires, uses, used: 0, revoked: false, ...extra })
+    const ticket = encodeTicket({ v: 1, ...(kind === undefined ? {} : { kind }), space, addrs, inviter: this.init.identity.id, id, secret: new Uint8Array(secret), expires })
     return { ticket, id, expires: new Date(expires).toISOString(), uses }
+  }
+
+  /**
+   * An invite to an organization: its ticket redeems a credential with `roles` (default member),
+   * issued by this node, which must be an admin of the org.
+   */
+  async createOrg (org: string, options: { expiresInSeconds?: number, uses?: number, roles?: Role[] } = {}): Promise<CreatedInvite> {
+    await this.asOrgAdmin(org)
+    const roles = options.roles ?? ['member']
+    if (roles.length === 0 || roles.some((r) => !(CREDENTIAL_ROLES as string[]).includes(r))) {
+      throw new InvalidRequestError(`roles must be some of ${CREDENTIAL_ROLES.join(', ')}`)
+    }
+    return await this.make(org, options, { roles: [...new Set(roles)] }, 'org')
+  }
+
+  private async asOrgAdmin (org: string): Promise<void> {
+    if (this.init.log.genesis(org)?.entry.body.kind !== 'org') throw new UnknownInviteError(`no organization ${org.slice(0, 128)} here`)
+    const admin = (await loadOrgState(this.init.log, org)).admins.get(this.init.identity.id)
+    if (admin === undefined || admin.removed !== undefined) throw new NotAdminError(`this node (${this.init.identity.id}) is not an admin of ${org}, so it cannot invite members`)
   }
 
   async list (board: string): Promise<InviteInfo[]> {
@@ -128,13 +154,26 @@ export class Invites {
   /** Checks an invite and grants `member` the board; resolves to the grant entry's id. */
   async redeem (request: InviteRequest): Promise<string> {
     const { space, id, secret, member } = request
-    const replica = await this.init.boards.open(space)
+    const replica = this.init.log.genesis(space)?.entry.body.kind === 'org' ? undefined : await this.init.boards.open(space)
     return await this.exclusive(async () => {
       const record = await this.get(space, id)
       if (record === undefined || !secretMatches(record.hash, secret)) throw new UnknownInviteError(`no invite ${id} for board ${space}, or its secret does not match`)
       if (record.revoked) throw new InviteRevokedError(`invite ${id} was revoked`)
       if (record.expires <= this.now()) throw new InviteExpiredError(`invite ${id} expired at ${new Date(record.expires).toISOString()}`)
       if (record.used >= record.uses) throw new InviteUsedError(`invite ${id} has been used (${record.used} of ${record.uses} uses)`)
+      if (replica === undefined) {
+        if (record.roles === undefined) throw new UnknownInviteError(`no invite ${id} for organization ${space}`)
+        await this.asOrgAdmin(space)
+        await this.put(space, id, { ...record, used: record.used + 1 })
+        try {
+          const credential = await issueCredential(this.init.log, this.init.identity, space, { member, roles: record.roles as Array<Exclude<Role, 'admin'>>, kind: 'person' })
+          return cidString(credential.id)
+        } catch (err) {
+          await this.put(space, id, record)
+          throw err
+        }
+      }
+      if (record.roles !== undefined) throw new UnknownInviteError(`no invite ${id} for board ${space}`)
       if (replica.creator !== this.init.identity.id) {
         throw new InviteError(`the inviter is not the board's creator (${replica.creator}), and only the creator can grant writers`)
       }
@@ -199,5 +238,6 @@ function readRecord (bytes: Uint8Array): InviteRecord | undefined {
   if (r === null || typeof r !== 'object' || r.v !== 1 || !(r.hash instanceof Uint8Array)) return undefined
   const ints = [r.created, r.expires, r.uses, r.used]
   if (!ints.every((n) => Number.isSafeInteger(n)) || typeof r.revoked !== 'boolean') return undefined
+  if (r.roles !== undefined && !(Array.isArray(r.roles) && r.roles.every((role) => (CREDENTIAL_ROLES as string[]).includes(role)))) return undefined
   return r as InviteRecord
 }

@@ -1,5 +1,7 @@
 import type { Identity } from '@mutual/protocol'
+import type { Log } from '@mutual/log'
 import { DialError, type MutualNode } from '@mutual/node'
+import { loadOrgState } from '@mutual/org'
 import type { Boards } from './boards.js'
 import { InviteError, InviteExpiredError, JoinTimeoutError } from './errors.js'
 import { redeemInvite } from './invite-protocol.js'
@@ -10,6 +12,13 @@ export interface JoinResult {
   name: string
   /** id of the `board/grant` entry that lets this node write */
   grant: string
+}
+
+export interface OrgJoinResult {
+  org: string
+  name: string
+  /** id of the `org/credential` entry the inviter issued to this node */
+  credential: string
 }
 
 export interface JoinComponents {
@@ -30,6 +39,7 @@ const DIAL_TIMEOUT_MS = 10_000
 export async function joinBoard (components: JoinComponents, text: string, options: { signal?: AbortSignal } = {}): Promise<JoinResult> {
   const { identity, node, boards } = components
   const ticket = decodeTicket(text)
+  if (ticket.kind === 'org') throw new InviteError('this ticket invites to an organization, not a board')
   if (ticket.inviter === identity.id) throw new InviteError('this ticket was made by this node: give it to the person you invite')
   if (ticket.expires <= Date.now()) throw new InviteExpiredError(`the ticket expired at ${new Date(ticket.expires).toISOString()}`)
   const outer = options.signal
@@ -54,6 +64,41 @@ export async function joinBoard (components: JoinComponents, text: string, optio
   } catch (err) {
     if (outer?.aborted === true || !signal.aborted) throw err
     throw new JoinTimeoutError(`the invite was redeemed (grant ${grant}) but the board did not arrive from ${ticket.inviter} within ${ARRIVAL_TIMEOUT_MS / 1000} s; it will arrive when the inviter is reachable`)
+  }
+}
+
+/**
+ * `mutual join <ticket>` for an organization's ticket: dials the inviter, replicates the org,
+ * redeems the invite (the inviter, an admin, issues this node an `org/credential`), then syncs
+ * until the credential is here.
+ */
+export async function joinOrg (components: JoinComponents & { log: Log }, text: string, options: { signal?: AbortSignal } = {}): Promise<OrgJoinResult> {
+  const { identity, node, log } = components
+  const ticket = decodeTicket(text)
+  if (ticket.kind !== 'org') throw new InviteError('this ticket invites to a board, not an organization')
+  if (ticket.inviter === identity.id) throw new InviteError('this ticket was made by this node: give it to the person you invite')
+  if (ticket.expires <= Date.now()) throw new InviteExpiredError(`the ticket expired at ${new Date(ticket.expires).toISOString()}`)
+  const outer = options.signal
+
+  await dial(node, ticket.inviter, ticket.addrs, outer)
+  await node.join(ticket.space)
+  const credential = await redeemInvite(node, ticket.inviter, { space: ticket.space, id: ticket.id, secret: ticket.secret, member: identity.id }, { signal: outer })
+
+  const signal = AbortSignal.any([AbortSignal.timeout(ARRIVAL_TIMEOUT_MS), ...(outer === undefined ? [] : [outer])])
+  try {
+    for (;;) {
+      await node.syncWith(ticket.inviter, { signal }).catch((err: Error) => {
+        if (signal.aborted) throw err
+      })
+      const genesis = log.genesis(ticket.space)
+      if (genesis !== undefined && (await loadOrgState(log, ticket.space)).credentials.has(credential)) {
+        return { org: ticket.space, name: genesis.entry.body.name, credential }
+      }
+      await sleep(250, signal)
+    }
+  } catch (err) {
+    if (outer?.aborted === true || !signal.aborted) throw err
+    throw new JoinTimeoutError(`the invite was redeemed (credential ${credential}) but the organization did not arrive from ${ticket.inviter} within ${ARRIVAL_TIMEOUT_MS / 1000} s; it will arrive when the inviter is reachable`)
   }
 }
 

@@ -14,7 +14,9 @@ export const INVITE_SECRET_BYTES = 16
  */
 export interface Ticket {
   v: 1
-  /** the board's space id */
+  /** what the invite is to: a board (absent, the first layout) or an organization (`'org'`: a credential) */
+  kind?: 'org'
+  /** the board's (or the org's) space id */
   space: string
   /** the inviter's dialable addresses, each ending in `/p2p/<inviter>` */
   addrs: string[]
@@ -31,6 +33,7 @@ export const inviteIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an invi
 
 const ticketSchema = z.strictObject({
   v: z.literal(1),
+  kind: z.literal('org').optional(),
   space: z.string().max(128).refine((s) => parseCid(s) !== undefined, 'not a space id'),
   addrs: z.array(z.string().min(1).max(512).refine((a) => a.startsWith('/') && a.includes('/p2p/'), 'not a multiaddr ending in /p2p/<peer>')).min(1).max(32),
   inviter: z.string().max(128).refine(isIdentityId, 'not an identity id'),

@@ -115,13 +115,18 @@ export function registerBoard (program: Command): void {
 export function registerJoin (program: Command): void {
   program
     .command('join')
-    .description('join a board with an invite ticket; prints the board id')
-    .argument('<ticket>', 'the mutual1:… ticket from `mutual board invite`')
+    .description('join a board or an organization with an invite ticket; prints its id')
+    .argument('<ticket>', 'the mutual1:… ticket from `mutual board invite` or `mutual invite`')
     .action(async (ticket: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
       ctx.out.progress('reaching the inviter…')
       const result = await client.post<JoinResponse>('/join', { ticket }, { signal: ctx.signal })
+      if ('org' in result) {
+        if (!ctx.out.json) ctx.out.message(`joined organization "${result.name}" (credential ${result.credential}); see it with \`mutual org show ${result.org}\``)
+        ctx.out.result(result, () => result.org)
+        return
+      }
       if (!ctx.out.json) ctx.out.message(`joined board "${result.name}"; see it with \`mutual board show ${result.board}\``)
       ctx.out.result(result, () => result.board)
     })

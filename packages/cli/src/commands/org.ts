@@ -3,7 +3,7 @@ import { parseCid } from '@mutual/protocol'
 import { contextFromArgs } from '../context.js'
 import { shortId } from '../format.js'
 import { fields, table, type Style } from '../output.js'
-import { jsonValue, seg } from './args.js'
+import { durationSeconds, integer, jsonValue, seg } from './args.js'
 
 /** An org (or federation, market) id: a space id. A malformed one is a usage error (exit 2). */
 export function spaceArg (what: string): (text: string) => string {
@@ -173,5 +173,36 @@ export function registerOrg (program: Command): void {
       const result = await client.get<OrgJson>(`/orgs/${id}`, { signal: ctx.signal })
       ctx.out.result({ policies: result.policies, proposals: result.proposals }, (style) => table(style, ['VERSION', 'POLICY', 'ENACTED BY'],
         result.policies.map((p) => [String(p.version), JSON.stringify(p.policy), p.enactedBy])))
+    })
+}
+
+const INVITE_ROLES = ['member', 'reviewer', 'union-rep', 'auditor', 'consumer', 'observer', 'agent']
+
+/** `--roles member,reviewer`: credential roles (admin is never invited). */
+function rolesArg (text: string): string[] {
+  const roles = text.split(',').map((r) => r.trim()).filter((r) => r !== '')
+  const bad = roles.find((r) => !INVITE_ROLES.includes(r))
+  if (roles.length === 0 || bad !== undefined) throw new InvalidArgumentError(`roles are some of ${INVITE_ROLES.join(', ')}${bad !== undefined ? ` (not ${bad})` : ''}`)
+  return [...new Set(roles)]
+}
+
+/** `mutual invite <org>`: a ticket that redeems a credential of the org (this node must be its admin). */
+export function registerInvite (program: Command): void {
+  program
+    .command('invite')
+    .description('invite someone into an organization; prints a ticket for `mutual join` (an admin only)')
+    .argument('<org>', 'the org id', orgId)
+    .option('--roles <roles>', 'the credential\'s roles, comma-separated (default member)', rolesArg)
+    .option('--expires <duration>', 'how long the ticket works, e.g. 30m, 2h, 7d (default 7d)', durationSeconds)
+    .option('--uses <n>', 'how many people may join with it (default 1)', integer(1, 10_000))
+    .action(async (id: string, options: { roles?: string[], expires?: number, uses?: number }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.post<{ ticket: string, id: string, expires: string, uses: number }>(
+        `/orgs/${id}/invites`, { roles: options.roles, expiresInSeconds: options.expires, uses: options.uses }, { signal: ctx.signal })
+      if (!ctx.out.json) {
+        ctx.out.message(`invite ${result.id}: ${result.uses} use${result.uses === 1 ? '' : 's'}, expires ${result.expires}; the invitee runs \`mutual join <ticket>\``)
+      }
+      ctx.out.result(result, () => result.ticket)
     })
 }

@@ -4,7 +4,8 @@ import { vectorSize } from '@mutual/log'
 import { topicOf } from '@mutual/node'
 import type { DaemonContext } from '../context.js'
 import { MAX_INVITE_SECONDS, MAX_INVITE_USES } from '../invites.js'
-import { joinBoard } from '../join.js'
+import { joinBoard, joinOrg } from '../join.js'
+import { decodeTicket } from '../ticket.js'
 import {
   BoardDetailSchema, BoardParamSchema, BoardSummarySchema, InviteParamSchema, WorkflowInputSchema, WorkflowSchema,
   claimJson, tasksJson
@@ -86,7 +87,7 @@ export function boardRoutes (app: OpenAPIHono, ctx: DaemonContext): void {
     const vector = log.vector(replica.space)
     let writable = true
     try {
-      boards.assertWritable(replica)
+      await boards.assertWritable(replica)
     } catch (err) {
       if ((err as Error).name !== 'ReadOnlyBoardError') throw err
       writable = false
@@ -118,7 +119,7 @@ export function boardRoutes (app: OpenAPIHono, ctx: DaemonContext): void {
   }), async (c) => {
     const replica = await boards.open(c.req.valid('param').board)
     const workflow = validateWorkflow(c.req.valid('json'))
-    boards.assertWritable(replica)
+    await boards.assertWritable(replica)
     replica.edit((board) => { board.setWorkflow(workflow) })
     await replica.flush()
     return c.json({ workflow: replica.board.workflow() }, 200)
@@ -157,15 +158,19 @@ export function boardRoutes (app: OpenAPIHono, ctx: DaemonContext): void {
   app.openapi(createRoute({
     method: 'post',
     path: '/api/v1/join',
-    summary: "Join a board with an invite ticket: dial the inviter, redeem the invite, sync the board",
+    summary: 'Join a board or an organization with an invite ticket: dial the inviter, redeem the invite, sync the space',
     request: { body: { required: true, content: { 'application/json': { schema: JoinSchema } } } },
     responses: {
-      200: json(z.object({ board: z.string(), name: z.string(), grant: z.string() }), 'joined'),
+      200: json(z.union([
+        z.object({ board: z.string(), name: z.string(), grant: z.string() }),
+        z.object({ org: z.string(), name: z.string(), credential: z.string() })
+      ]), 'joined: a board (its grant) or an organization (its credential)'),
       ...problems(400, 401, 403, 404, 410, 502, 504)
     }
   }), async (c) => {
     const { ticket } = c.req.valid('json')
     const signal = AbortSignal.any([c.req.raw.signal, AbortSignal.timeout(JOIN_TIMEOUT_MS)])
+    if (decodeTicket(ticket).kind === 'org') return c.json(await joinOrg({ identity, node, boards, log }, ticket, { signal }), 200)
     return c.json(await joinBoard({ identity, node, boards }, ticket, { signal }), 200)
   })
 }

@@ -2,10 +2,11 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import { parseCid } from '@mutual/protocol'
 import {
   NotAdminError, OrgError, approveProposal, changeSchema, createGrantedSpace, createOrg, issueCredential, loadOrgState, proposeChange,
-  revokeCredential, spacePolicySchema, credentialSchema, type OrgState
+  revokeCredential, spacePolicySchema, credentialSchema, CREDENTIAL_ROLES, type OrgState, type Role
 } from '@mutual/org'
 import type { DaemonContext } from '../context.js'
 import { InvalidRequestError } from '../errors.js'
+import { MAX_INVITE_SECONDS, MAX_INVITE_USES } from '../invites.js'
 import { entryToJson, fromJson, toJson } from '../json.js'
 import { EntrySchema, json, problems } from './schemas.js'
 
@@ -54,6 +55,12 @@ const CredentialRequestSchema = z.object({
   expires: z.number().int().optional(),
   kind: z.enum(['person', 'agent', 'organization']).optional().openapi({ description: 'default person' })
 }).openapi('CredentialRequest')
+const OrgInviteRequestSchema = z.object({
+  roles: z.array(z.enum(CREDENTIAL_ROLES as [string, ...string[]])).min(1).max(8).optional().openapi({ description: 'the credential\'s roles; default member' }),
+  expiresInSeconds: z.number().int().min(1).max(MAX_INVITE_SECONDS).optional().openapi({ description: 'default 7 days' }),
+  uses: z.number().int().min(1).max(MAX_INVITE_USES).optional().openapi({ description: 'default 1' })
+}).openapi('OrgInviteRequest')
+const OrgInviteSchema = z.object({ ticket: z.string(), id: z.string(), expires: z.string(), uses: z.number().int() }).openapi('OrgInvite')
 const RevocationRequestSchema = z.object({
   member: z.string().min(1).max(128).openapi({ description: 'the member whose live credentials are revoked (or a credential id)' }),
   reason: z.string().min(1).max(1024)
@@ -133,6 +140,18 @@ export function orgRoutes (app: OpenAPIHono, ctx: DaemonContext): void {
     const body = parse(credentialSchema, { ...request, kind: request.kind ?? 'person' }, 'credential')
     asAdmin(await stateOf(org))
     return c.json(entryToJson(await issueCredential(log, identity, org, body)), 201)
+  })
+
+  app.openapi(createRoute({
+    method: 'post',
+    path: '/api/v1/orgs/{org}/invites',
+    summary: 'Invite a member: a ticket for `mutual join` that redeems a credential with these roles (this node must be an admin)',
+    request: { params: OrgParamSchema, body: { required: true, content: { 'application/json': { schema: OrgInviteRequestSchema } } } },
+    responses: { 201: json(OrgInviteSchema, 'the ticket'), ...problems(400, 401, 403, 404) }
+  }), async (c) => {
+    const { org } = c.req.valid('param')
+    const request = c.req.valid('json')
+    return c.json(await ctx.invites.createOrg(org, { ...request, roles: request.roles as Role[] | undefined }), 201)
   })
 
   app.openapi(createRoute({

@@ -45,7 +45,7 @@ export function taskRoutes (app: OpenAPIHono, ctx: DaemonContext): void {
 
   /** Runs an edit of this node's and resolves once its entry is durable: an acknowledged edit survives a crash. */
   const write = async <T>(replica: BoardReplica, fn: (board: Board) => T): Promise<T> => {
-    boards.assertWritable(replica)
+    await boards.assertWritable(replica)
     let result: T | undefined
     replica.edit((board) => { result = fn(board) })
     await replica.flush()
@@ -149,7 +149,7 @@ export function taskRoutes (app: OpenAPIHono, ctx: DaemonContext): void {
       responses: { 200: json(ClaimSchema.extend({ entry: z.string() }), 'the claim state after the entry'), ...problems(401, 403, 404) }
     }), async (c) => {
       const { replica, task } = await params(c)
-      boards.assertWritable(replica)
+      await boards.assertWritable(replica)
       const held = replica.claims().get(task)?.claimants.some((cl) => cl.author === ctx.identity.id) === true
       // A release may name a task deleted since it was claimed; anything else must be on the board.
       if (replica.board.task(task) === undefined && !(action === 'release' && held)) throw new UnknownTaskError(`no task ${task} on board ${replica.space}`)
