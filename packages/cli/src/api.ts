@@ -5,7 +5,8 @@
  */
 // Shapes the daemon defines and serializes itself: imported as types only, so the CLI does not load the daemon.
 import type { CreatedInvite, EntryJson, InviteInfo as InviteJson } from '@mutual/daemon'
-export type { CreatedInvite, EntryJson, InviteJson }
+import type { Task, Workflow as WorkflowJson } from '@mutual/board'
+export type { CreatedInvite, EntryJson, InviteJson, WorkflowJson }
 
 export interface StatusResponse {
   id: string
@@ -52,25 +53,8 @@ export interface VectorResponse {
   vector: Record<string, { seq: number, head: string, frozenAt?: number }>
 }
 
-export interface WorkflowJson {
-  states: Array<{ id: string, name: string, wip?: number }>
-  transitions?: Record<string, string[]>
-  done: string
-}
-
-export interface TaskJson {
-  id: string
-  title: string
-  description: string
-  status: string
-  rank: string
-  estimate: number
-  labels: string[]
-  dependencies: string[]
-  due: string | null
-  comments: Array<{ id: string, author: string, at: string, text: string }>
-  createdBy: string
-  createdAt: string
+/** A task as the API lists it: the board's task with its claim and readiness. */
+export interface TaskJson extends Task {
   holder: string | null
   contested: boolean
   ready: boolean
