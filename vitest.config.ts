@@ -6,7 +6,10 @@ const root = fileURLToPath(new URL('.', import.meta.url))
 export default defineConfig({
   resolve: {
     // Tests run against each package's TypeScript source, not its build.
-    alias: [{ find: /^@mutual\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` }]
+    alias: [
+      { find: /^@mutual\/daemon\/contract$/, replacement: `${root}packages/daemon/src/contract.ts` },
+      { find: /^@mutual\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` }
+    ]
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],

@@ -7,9 +7,8 @@ import { boardAuthorizer, boardRecordTypes } from '@mutual/board'
 import {
   OrgRegistry, SpaceKeyring, TASK_ACCEPT, TASK_ANNOUNCE, TASK_APPLY, TASK_DECLINE, acceptFederation, appendEncrypted, createFederation,
   createGrantedSpace, createOrg, grantRefs, issueCredential, marketView, newEpoch, orgAuthorizers, orgPackageRecordTypes, revokeCredential,
-  rotate, spaceEntriesOf, SPACE_KEY, federationState
+  rotate, spaceEntriesOf, SPACE_KEY, federationState, mayReadSpace
 } from '@mutual/org'
-import { mayReadSpace } from '@mutual/daemon'
 
 /**
  * Organizations, federation, read access, revocation and the market, across real libp2p nodes

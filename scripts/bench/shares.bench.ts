@@ -14,10 +14,10 @@
  * The fixture keeps about 1.9 GB live, so old-generation GC weighs on every round; with
  * `NODE_OPTIONS=--max-semi-space-size=64` a round took about a third less on the reference machine.
  */
-import { CID, cidOf, encode, generateIdentity, type Entry, type Identity, type SignedEntry } from '@mutual/protocol'
+import { CID, cidOf, encode, generateIdentity, type Entry, type Identity, type Role, type SignedEntry } from '@mutual/protocol'
 import {
   CONTRIB_ALLOCATE, CONTRIB_ATTEST, CONTRIB_ENDORSE, CONTRIB_FEEDBACK, CONTRIB_RECORD, distribute, distributionHash,
-  type Participants, type Role, type ValuationPolicy
+  type Participants, type ValuationPolicy
 } from '@mutual/ledger'
 import { BenchSetupError, collectGarbage, compare, result, rounds, time, type BenchResult } from './lib.ts'
 

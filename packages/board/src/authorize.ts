@@ -1,7 +1,7 @@
 import { UnauthorizedError, type GenesisBody, type SignedEntry } from '@mutual/protocol'
 import { genesisPolicy, type Authorizer } from '@mutual/log'
 import { BOARD_GRANT, BOARD_UPDATE } from './records.js'
-import { checkUpdate } from './update-check.js'
+import { checkUpdateOnce } from './update-check.js'
 
 /**
  * Write rules of board spaces, and the genesis policy for every other space, so a daemon passes
@@ -17,7 +17,20 @@ export function boardAuthorizer (): Authorizer {
     authorize (entry, genesis, refs) {
       if (genesis.entry.body.kind === 'board') authorizeBoard(entry, genesis, refs)
       else fallback.authorize(entry, genesis, refs)
-      if (entry.entry.type === BOARD_UPDATE) checkUpdate((entry.entry.body as { update: Uint8Array }).update)
+      if (entry.entry.type === BOARD_UPDATE) checkUpdateOnce((entry.entry.body as { update: Uint8Array }).update)
+    }
+  }
+}
+
+/**
+ * The body rule of `board/update` alone, for every board whoever authorizes its writers (an
+ * organization's grants, say, where `boardAuthorizer` is only the fallback): the update must be
+ * well-formed (InvalidUpdateError). Each buffer is decoded once however many rules ask.
+ */
+export function boardUpdateRule (): Authorizer {
+  return {
+    authorize (entry, genesis) {
+      if (genesis.entry.body.kind === 'board' && entry.entry.type === BOARD_UPDATE) checkUpdateOnce((entry.entry.body as { update: Uint8Array }).update)
     }
   }
 }

@@ -13,8 +13,8 @@ export {
   boardRecordTypes, boardUpdateSchema, boardGrantSchema, taskClaimSchema, BOARD_UPDATE, BOARD_GRANT, TASK_CLAIM, TASK_RELEASE, MAX_TASK_ID,
   type BoardUpdateBody, type BoardGrantBody, type TaskClaimBody
 } from './records.js'
-export { boardAuthorizer } from './authorize.js'
-export { checkUpdate, MAX_UPDATE_BYTES, type UpdateShape } from './update-check.js'
+export { boardAuthorizer, boardUpdateRule } from './authorize.js'
+export { checkUpdate, checkUpdateOnce, updateDecodes, MAX_UPDATE_BYTES, type UpdateShape } from './update-check.js'
 export { claimState, claimRecord, type ClaimRecord, type Claimant, type TaskClaim } from './claims.js'
 export { workload } from './workload.js'
 export { taskHistory, type HistoryEvent } from './history.js'

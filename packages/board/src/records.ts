@@ -7,8 +7,9 @@ export const BOARD_GRANT = 'board/grant'
 export const TASK_CLAIM = 'task/claim'
 export const TASK_RELEASE = 'task/release'
 
-/** Task ids are short strings; claims name them. */
-export const MAX_TASK_ID = 64
+import { MAX_TASK_ID } from '@mutual/protocol'
+
+export { MAX_TASK_ID }
 
 /**
  * A Yjs update. The schema bounds its size only: decoding an update costs far more than checking

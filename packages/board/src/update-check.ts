@@ -92,6 +92,7 @@ class BoundedReader {
  * larger). Throws InvalidUpdateError; returns the update's shape.
  */
 export function checkUpdate (update: Uint8Array, maxBytes = MAX_UPDATE_BYTES): UpdateShape {
+  decodes++
   if (!(update instanceof Uint8Array)) throw new InvalidUpdateError('an update is a byte string')
   if (update.byteLength === 0) throw new InvalidUpdateError('empty update')
   if (update.byteLength > maxBytes) throw new InvalidUpdateError(`update of ${update.byteLength} bytes exceeds ${maxBytes}`)
@@ -107,6 +108,25 @@ export function checkUpdate (update: Uint8Array, maxBytes = MAX_UPDATE_BYTES): U
     throw asInvalid(err)
   }
   return shape
+}
+
+/** Buffers that passed `checkUpdate` (an entry's bytes, shared by the log, its authorizers and the replica). */
+const checked = new WeakSet<Uint8Array>()
+let decodes = 0
+
+/**
+ * `checkUpdate` at most once per buffer: an entry's update is checked by the log's authorizers
+ * as it arrives, and the replica that applies the same entry then does not decode it again.
+ */
+export function checkUpdateOnce (update: Uint8Array): void {
+  if (update instanceof Uint8Array && checked.has(update)) return
+  checkUpdate(update)
+  checked.add(update)
+}
+
+/** How many updates `checkUpdate` has decoded in this process (a diagnostic for tests and benchmarks). */
+export function updateDecodes (): number {
+  return decodes
 }
 
 /** The struct section of an update this process encoded itself: how many structs and where it ends. */

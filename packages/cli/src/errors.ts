@@ -1,3 +1,4 @@
+import { ApiError } from '@mutual/client'
 import { ExitCode } from './exit-codes.js'
 
 /**
@@ -18,33 +19,6 @@ export class DaemonNotRunningError extends Error {
   constructor (home: string, reason: string) {
     super(`the daemon is not running (${reason}); start it with \`mutual daemon --home ${home}\``)
     this.home = home
-  }
-}
-
-/** An RFC 9457 problem document returned by the daemon. */
-export interface Problem {
-  type: string
-  title: string
-  status: number
-  detail?: string
-  name?: string
-}
-
-/**
- * The daemon answered with a problem. `name` is the daemon's error name (for example
- * `UnknownSpaceError`), so callers match daemon errors the way they match local ones.
- */
-export class ApiError extends Error {
-  readonly status: number
-  readonly type: string
-  readonly title: string
-
-  constructor (problem: Problem) {
-    super(problem.detail ?? problem.title)
-    this.name = problem.name ?? 'ApiError'
-    this.status = problem.status
-    this.type = problem.type
-    this.title = problem.title
   }
 }
 

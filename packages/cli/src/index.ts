@@ -6,7 +6,7 @@
  */
 export { main, createProgram } from './program.js'
 export { ExitCode } from './exit-codes.js'
-export { type Client, type ApiInfo, type RequestOptions, createClient, readApiInfo } from './client.js'
+export { type Client, type ApiInfo, createClient, readApiInfo } from './client.js'
 export { type Output, type OutputInit, type Style, createOutput, colorEnabled } from './output.js'
 export { resolveHome } from './home.js'
 export * from './errors.js'

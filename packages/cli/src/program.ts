@@ -9,6 +9,7 @@ import { registerDoctor } from './commands/doctor.js'
 import { registerFederation } from './commands/federation.js'
 import { registerInit } from './commands/init.js'
 import { registerMarket } from './commands/market.js'
+import { registerInvites } from './commands/invites.js'
 import { registerInvite, registerOrg } from './commands/org.js'
 import { registerConnect, registerPeers } from './commands/peers.js'
 import { registerSpace } from './commands/space.js'
@@ -43,7 +44,7 @@ export function createProgram (): Command {
   registerBoard(program)
   registerTask(program)
   registerJoin(program)
-  registerInvite(program)
+  registerInvites(program, registerInvite(program))
   registerContrib(program)
   registerDispute(program)
   registerShares(program)

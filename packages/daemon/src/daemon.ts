@@ -5,24 +5,23 @@ import { Registry } from 'prom-client'
 import { RecordRegistry, baseRecordTypes, type Identity } from '@mutual/protocol'
 import { Log, levelStore } from '@mutual/log'
 import { createMutualNode, type MutualNode, type MutualNodeInit } from '@mutual/node'
-import { boardAuthorizer, boardRecordTypes, type BoardEvent } from '@mutual/board'
-import { OrgRegistry, orgAuthorizers, orgPackageRecordTypes } from '@mutual/org'
-import { ledgerAuthorizer, ledgerRecordTypes } from '@mutual/ledger'
-import { createApp } from './app.js'
-import { daemonLedgerParticipants } from './routes/ledger-participants.js'
-import { mayReadSpace } from './routes/org-access.js'
-import { type Boards, createBoards } from './boards.js'
+import { boardAuthorizer, boardRecordTypes, boardUpdateRule, type BoardEvent } from '@mutual/board'
+import { OrgRegistry, mayReadSpace, orgAuthorizers, orgPackageRecordTypes } from '@mutual/org'
+import { ledgerAuthorizer, ledgerRecordTypes, participantsBySpace } from '@mutual/ledger'
 import { type Config, type LogLevel, parseApiAddress } from './config.js'
-import type { DaemonContext } from './context.js'
 import { EventHub } from './events.js'
 import { type HomePaths, initHome, removeFile, resolveHome, writeApiFile } from './home.js'
-import { handleInvites } from './invite-protocol.js'
-import { Invites } from './invites.js'
+import { createApp } from './http/app.js'
+import type { SecurityInit } from './http/security.js'
+import { type HttpServer, listen } from './http/server.js'
 import { acquireLock } from './lock.js'
 import { createLogger } from './logger.js'
 import { createMetrics, ensureDefaultMetrics, reasonLabel } from './metrics.js'
-import type { SecurityInit } from './security.js'
-import { type HttpServer, listen } from './server.js'
+import { type Boards, createBoards } from './services/board-replicas.js'
+import { handleInvites } from './services/invite-protocol.js'
+import {
+  BoardService, Invites, LedgerService, MarketService, NodeService, OrgService, SpaceService, ledgerParticipants, type Services
+} from './services/index.js'
 
 /** Options of `startDaemon`; each overrides the same field of `config.json`. */
 export interface DaemonInit {
@@ -110,7 +109,9 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
       registry: new RecordRegistry([...baseRecordTypes(), ...boardRecordTypes(), ...orgPackageRecordTypes(), ...ledgerRecordTypes()]),
       authorizers: [
         ...orgAuthorizers({ orgs: () => holder.orgs as OrgRegistry, fallback: boardAuthorizer() }),
-        ledgerAuthorizer(daemonLedgerParticipants(() => holder.orgs))
+        // Granted writers pass the org's rules, not the board's: every update is still checked (once).
+        boardUpdateRule(),
+        ledgerAuthorizer(participantsBySpace((space) => holder.orgs === undefined ? undefined : ledgerParticipants(holder.orgs, space)))
       ]
     })
     const orgs = holder.orgs = new OrgRegistry(log, { onError: (err) => { logger.error({ err }, 'applying a revocation failed') } })
@@ -167,25 +168,18 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
       allowedHosts: config.allowedHosts,
       allowedOrigins: config.allowedOrigins
     }
-    const ctx: DaemonContext = {
-      version: VERSION,
-      identity,
-      log,
-      node,
-      boards,
-      orgs,
+    const services: Services = {
+      node: new NodeService({ version: VERSION, node, log, config, home: paths.home, url: () => url }),
+      spaces: new SpaceService({ log, node, identity }),
+      boards: new BoardService({ log, node, identity, replicas: boards }),
+      replicas: boards,
+      orgs: new OrgService({ log, node, identity, orgs }),
+      market: new MarketService({ log, node, identity }),
+      ledger: new LedgerService({ log, node, identity, orgs }),
       invites,
-      config,
-      paths,
-      events,
-      metrics,
-      logger,
-      startedAt: Date.now(),
-      url: () => url,
-      ready: () => ready,
-      dialErrors: new Map()
+      joining: { identity, node, boards, log }
     }
-    const app = createApp(ctx, security)
+    const app = createApp({ version: VERSION, services, events, metrics, logger, security, ready: () => ready })
     const http: HttpServer = await listen(app.fetch, apiAddress.host, apiAddress.port)
     cleanup.push(async () => {
       ready = false

@@ -79,6 +79,11 @@ export class InvalidTicketError extends Error {
   override name = 'InvalidTicketError'
 }
 
+/** A ticket in the first layout, which did not name its kind: still readable, no longer redeemed (HTTP 400). */
+export class OutdatedTicketError extends InvalidTicketError {
+  override name = 'OutdatedTicketError'
+}
+
 /** An invite was refused: the inviter is not the board's creator, the ticket is this node's own, or the redeemer is not who it says (HTTP 400). */
 export class InviteError extends Error {
   override name = 'InviteError'

@@ -9,6 +9,7 @@ async function ticketFixture (): Promise<Ticket> {
   const inviter = (await generateIdentity()).id
   return {
     v: 1,
+    kind: 'board',
     space: cidOf(encode({ board: 1 })).toString(),
     addrs: [`/ip4/127.0.0.1/tcp/4001/p2p/${inviter}`],
     inviter,
@@ -42,6 +43,14 @@ describe('tickets', () => {
       TICKET_PREFIX + 'A'.repeat(9000)
     ]
     for (const t of bad) expect(() => decodeTicket(t), t.slice(0, 40)).toThrow(expect.objectContaining({ name: 'InvalidTicketError' }))
+  })
+
+  it('refuse a ticket of the first layout, which did not name its kind, with OutdatedTicketError', async () => {
+    const { kind: _kind, ...first } = await ticketFixture()
+    const old = TICKET_PREFIX + Buffer.from(encode(first)).toString('base64url')
+    expect(() => decodeTicket(old)).toThrow(expect.objectContaining({ name: 'OutdatedTicketError', message: expect.stringMatching(/ask the inviter for a new one/) }))
+    const oldOrg = TICKET_PREFIX + Buffer.from(encode({ ...first, kind: 'org' })).toString('base64url')
+    expect(decodeTicket(oldOrg).kind).toBe('org')
   })
 })
 

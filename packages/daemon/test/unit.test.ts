@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { BodySchemaError, CID, cidOf, encode } from '@mutual/protocol'
 import { FrozenLogError, UnknownSpaceError } from '@mutual/log'
-import { DialError } from '@mutual/node'
+import { DialError, addressScope } from '@mutual/node'
 import { ConfigError, InvalidRequestError, defaultConfig, parseApiAddress, parseConfig, problemOf, resolveHome, toJson } from '@mutual/daemon'
 import { createLogger } from '../src/logger.js'
-import { fromJson } from '../src/json.js'
+import { fromJson } from '../src/services/json.js'
 import { EventHub } from '../src/events.js'
-import { addressScope } from '../src/routes/doctor.js'
-import { tokenMatches, bearerToken } from '../src/security.js'
+import { tokenMatches, bearerToken } from '../src/http/security.js'
 
 describe('problems', () => {
   it('maps error names to statuses in one table', () => {

@@ -4,14 +4,15 @@ import {
   AllocationBudgetError, DuplicateFeedbackError, MissingTargetRefError, NotConsumerError, NotMemberError, NotReviewerError,
   OutsidePeriodError, RoleRequiredError, SelfAttestationError, SelfEndorsementError
 } from './errors.js'
-import { holds, pointOf, type Participants, type Point, type Role } from './participants.js'
+import type { Point, Role } from '@mutual/protocol'
+import { holds, pointOf, type Participants } from './participants.js'
 import { withinPeriod } from './period.js'
 import type { ValuationPolicy } from './policy.js'
 import {
   CONTRIB_ALLOCATE, CONTRIB_ATTEST, CONTRIB_ENDORSE, CONTRIB_FEEDBACK, CONTRIB_RECORD, DISPUTE_OPEN, DISPUTE_RESOLVE,
   SETTLEMENT, isLedgerType, parseLedgerBody, taskKey,
   type ContribAllocateBody, type ContribAttestBody, type ContribEndorseBody, type ContribFeedbackBody, type ContribRecordBody,
-  type DisputeOpenBody, type DisputeResolveBody
+  type DisputeOpenBody, type DisputeResolveBody, type LedgerType
 } from './records.js'
 
 export interface LedgerCheckContext {
@@ -35,6 +36,21 @@ export const CONTRIBUTOR_ROLES: readonly Role[] = ['member', 'agent']
 export const RESOLVER_ROLES: readonly Role[] = ['auditor', 'admin', 'union-rep']
 /** Roles that may sign a settlement. */
 export const SETTLER_ROLES: readonly Role[] = ['admin', 'union-rep', 'auditor']
+
+/**
+ * The roles whose credential an entry of each type needs (one of them); a writer names such a
+ * credential in refs. Anyone with write access may open a dispute.
+ */
+export const ENTRY_ROLES: Readonly<Record<LedgerType, readonly Role[]>> = Object.freeze({
+  [CONTRIB_RECORD]: CONTRIBUTOR_ROLES,
+  [CONTRIB_ATTEST]: ['reviewer'],
+  [CONTRIB_FEEDBACK]: ['consumer'],
+  [CONTRIB_ENDORSE]: ['member'],
+  [CONTRIB_ALLOCATE]: ['member'],
+  [DISPUTE_OPEN]: [],
+  [DISPUTE_RESOLVE]: RESOLVER_ROLES,
+  [SETTLEMENT]: SETTLER_ROLES
+})
 
 /**
  * The write-time rules of ledger entries, decidable from the entry and the entries it names in
@@ -61,17 +77,17 @@ export function checkLedgerEntry (entry: SignedEntry, refs: readonly SignedEntry
     case CONTRIB_RECORD: {
       const b = body as ContribRecordBody
       if (!withinPeriod(b.period, entry.entry.ts)) throw new OutsidePeriodError(`a contribution for ${b.period} cannot be recorded at this time`)
-      requireRole(CONTRIBUTOR_ROLES, NotMemberError, 'record a contribution')
+      requireRole(ENTRY_ROLES[type], NotMemberError, 'record a contribution')
       return
     }
     case CONTRIB_ATTEST: {
       const target = targetIn(refs, (body as ContribAttestBody).contribution, CONTRIB_RECORD)
       if (target.entry.author === author) throw new SelfAttestationError(`${author} may not attest their own contribution`)
-      requireRole(['reviewer'], NotReviewerError, 'attest a contribution')
+      requireRole(ENTRY_ROLES[type], NotReviewerError, 'attest a contribution')
       return
     }
     case CONTRIB_FEEDBACK: {
-      requireRole(['consumer'], NotConsumerError, 'give feedback')
+      requireRole(ENTRY_ROLES[type], NotConsumerError, 'give feedback')
       const b = body as ContribFeedbackBody
       const key = taskKey(b.task, b.board)
       for (const earlier of context.history ?? []) {
@@ -84,13 +100,13 @@ export function checkLedgerEntry (entry: SignedEntry, refs: readonly SignedEntry
     case CONTRIB_ENDORSE: {
       const target = targetIn(refs, (body as ContribEndorseBody).contribution, CONTRIB_RECORD)
       if (target.entry.author === author) throw new SelfEndorsementError(`${author} may not endorse their own contribution`)
-      requireRole(['member'], NotMemberError, 'endorse')
+      requireRole(ENTRY_ROLES[type], NotMemberError, 'endorse')
       return
     }
     case CONTRIB_ALLOCATE: {
       const b = body as ContribAllocateBody
       if (!withinPeriod(b.period, entry.entry.ts)) throw new OutsidePeriodError(`an allocation for ${b.period} cannot be made at this time`)
-      requireRole(['member'], NotMemberError, 'allocate points')
+      requireRole(ENTRY_ROLES[type], NotMemberError, 'allocate points')
       const budget = context.policy?.allocationBudget
       const sum = b.points.reduce((total, [, points]) => total + points, 0)
       if (budget !== undefined && sum > budget) throw new AllocationBudgetError(`allocation of ${sum} points exceeds the budget of ${budget}`)
@@ -101,10 +117,10 @@ export function checkLedgerEntry (entry: SignedEntry, refs: readonly SignedEntry
       return
     case DISPUTE_RESOLVE:
       targetIn(refs, (body as DisputeResolveBody).dispute, DISPUTE_OPEN)
-      requireRole(RESOLVER_ROLES, RoleRequiredError, 'resolve a dispute')
+      requireRole(ENTRY_ROLES[type], RoleRequiredError, 'resolve a dispute')
       return
     case SETTLEMENT:
-      requireRole(SETTLER_ROLES, RoleRequiredError, 'sign a settlement')
+      requireRole(ENTRY_ROLES[type], RoleRequiredError, 'sign a settlement')
   }
 }
 

@@ -1,5 +1,6 @@
 import { cidString, compareStamps, type SignedEntry, type Stamp } from '@mutual/protocol'
-import { pointOf, type Point } from './participants.js'
+import type { Point } from '@mutual/protocol'
+import { pointOf } from './participants.js'
 import {
   CONTRIB_ALLOCATE, CONTRIB_ATTEST, CONTRIB_ENDORSE, CONTRIB_FEEDBACK, CONTRIB_RECORD, DISPUTE_OPEN, DISPUTE_RESOLVE,
   parseLedgerBody, taskKey,

@@ -79,3 +79,8 @@ export class InvalidSettlementError extends LedgerError {
 export class SettlementTooLargeError extends LedgerError {
   override name = 'SettlementTooLargeError'
 }
+
+/** A space that is not a ledger (kind `ledger`), or not granted to an organization this node holds, where a ledger is asked for. */
+export class NotALedgerError extends LedgerError {
+  override name = 'NotALedgerError'
+}

@@ -16,10 +16,10 @@ export {
   type ContribEndorseBody, type ContribAllocateBody, type DisputeOpenBody, type DisputeResolveBody, type SettlementBody
 } from './records.js'
 export { valuationPolicySchema, parsePolicy, BASIS_POINTS, type ValuationPolicy, type Weights } from './policy.js'
-export { ROLES, pointOf, beneficiaryOf, sameParty, type Role, type Point, type Participants } from './participants.js'
+export { pointOf, beneficiaryOf, sameParty, type Participants } from './participants.js'
 export { isPeriod, periodOf, nextPeriod, withinPeriod } from './period.js'
 export {
-  checkLedgerEntry, ledgerAuthorizer, CONTRIBUTOR_ROLES, RESOLVER_ROLES, SETTLER_ROLES,
+  checkLedgerEntry, ledgerAuthorizer, CONTRIBUTOR_ROLES, RESOLVER_ROLES, SETTLER_ROLES, ENTRY_ROLES,
   type LedgerCheckContext, type LedgerAuthorizerInit
 } from './authorize.js'
 export { distribute, type DistributeOptions } from './distribute.js'
@@ -31,3 +31,6 @@ export { PPM } from './shares.js'
 export { encodeDistribution, distributionDigest, distributionHash } from './encode.js'
 export { settle, verifySettlement, type SettlementCheck } from './settle.js'
 export * from './errors.js'
+export {
+  DEFAULT_VALUATION_POLICY, NO_PARTICIPANTS, policyInForce, policyNamed, participantsBySpace, type EnactedPolicy, type PolicyInForce
+} from './in-force.js'

@@ -1,15 +1,4 @@
-import type { SignedEntry, Stamp } from '@mutual/protocol'
-
-/** The organization roles (DESIGN §5); the org package issues them as credentials. */
-export const ROLES = ['admin', 'member', 'reviewer', 'union-rep', 'auditor', 'consumer', 'observer', 'agent'] as const
-export type Role = typeof ROLES[number]
-
-/** A point in a space's history: where an entry sits. Roles are judged at the point of the entry that uses them. */
-export interface Point {
-  space: string
-  seq: number
-  ts: Stamp
-}
+import type { Point, Role, SignedEntry } from '@mutual/protocol'
 
 /**
  * What the ledger needs to know about people, answered by the organization's state. The org

@@ -2,14 +2,13 @@ import { z } from 'zod'
 import { cidString, schemas, type CID, type RecordType } from '@mutual/protocol'
 import { PERIOD_PATTERN } from './period.js'
 
-export const CONTRIB_RECORD = 'contrib/record'
-export const CONTRIB_ATTEST = 'contrib/attest'
-export const CONTRIB_FEEDBACK = 'contrib/feedback'
-export const CONTRIB_ENDORSE = 'contrib/endorse'
-export const CONTRIB_ALLOCATE = 'contrib/allocate'
-export const DISPUTE_OPEN = 'dispute/open'
-export const DISPUTE_RESOLVE = 'dispute/resolve'
-export const SETTLEMENT = 'settlement'
+import {
+  CONTRIB_ALLOCATE, CONTRIB_ATTEST, CONTRIB_ENDORSE, CONTRIB_FEEDBACK, CONTRIB_RECORD, DISPUTE_OPEN, DISPUTE_RESOLVE, MAX_TASK_ID, SETTLEMENT
+} from '@mutual/protocol'
+
+export {
+  CONTRIB_ALLOCATE, CONTRIB_ATTEST, CONTRIB_ENDORSE, CONTRIB_FEEDBACK, CONTRIB_RECORD, DISPUTE_OPEN, DISPUTE_RESOLVE, MAX_TASK_ID, SETTLEMENT
+}
 
 export const LEDGER_TYPES = [
   CONTRIB_RECORD, CONTRIB_ATTEST, CONTRIB_FEEDBACK, CONTRIB_ENDORSE, CONTRIB_ALLOCATE, DISPUTE_OPEN, DISPUTE_RESOLVE, SETTLEMENT
@@ -18,7 +17,6 @@ export type LedgerType = typeof LEDGER_TYPES[number]
 
 /** Bounds. Effort is in points; the recommended unit is a hundredth of an hour (1,000 hours at most per record). */
 export const MAX_EFFORT = 100_000
-export const MAX_TASK_ID = 64
 export const MAX_EVIDENCE = 16
 export const MAX_EVIDENCE_CHARS = 512
 export const MAX_NOTE_CHARS = 2000

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { bytesEqual, cidOf, encode, type SignedEntry } from '@mutual/protocol'
+import { ROLES, bytesEqual, cidOf, encode, type Role, type SignedEntry } from '@mutual/protocol'
 import {
-  CONTRIB_ALLOCATE, CONTRIB_ATTEST, CONTRIB_ENDORSE, CONTRIB_FEEDBACK, CONTRIB_RECORD, DISPUTE_OPEN, DISPUTE_RESOLVE, ROLES,
-  distribute, distributionHash, encodeDistribution, settle, verifySettlement, type Role
+  CONTRIB_ALLOCATE, CONTRIB_ATTEST, CONTRIB_ENDORSE, CONTRIB_FEEDBACK, CONTRIB_RECORD, DISPUTE_OPEN, DISPUTE_RESOLVE,
+  distribute, distributionHash, encodeDistribution, settle, verifySettlement
 } from '@mutual/ledger'
 import { LedgerBuilder, PERIOD, mapParticipants, namedIdentity, policy, sum } from './helpers.js'
 

@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto'
-import { CID, cidOf, encode, importIdentity, signEntry, type Identity, type SignedEntry, type Stamp } from '@mutual/protocol'
-import type { Participants, Point, Role, ValuationPolicy } from '@mutual/ledger'
+import { CID, cidOf, encode, importIdentity, signEntry, type Identity, type Point, type Role, type SignedEntry, type Stamp } from '@mutual/protocol'
+import type { Participants, ValuationPolicy } from '@mutual/ledger'
 
 export const PERIOD = '2025-03'
 

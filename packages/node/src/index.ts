@@ -11,3 +11,4 @@ export { SYNC_PROTOCOL, syncService, type SyncService, type SyncServiceInit } fr
 export { SyncSession, type SyncSessionInit, type SyncStats } from './sync/session.js'
 export { type SyncMessage, type SyncLimits, readSyncMessage, writeSyncMessage, DEFAULT_SYNC_LIMITS } from './sync/messages.js'
 export * from './errors.js'
+export { addressScope, byReach, type AddressScope } from './address-scope.js'

@@ -10,6 +10,7 @@ import {
 import { FEDERATION_ACCEPT, FEDERATION_CHARTER, type AcceptBody, type CharterBody } from './federation-records.js'
 import { federationState } from './federation.js'
 import { SPACE_POLICY, type SpacePolicyBody } from './grant-records.js'
+import { policyEntry } from './policy-entry.js'
 import { revocationHeads } from './revocation.js'
 import { OrgError, UnknownOrgError } from './errors.js'
 import type { Heads } from './schema.js'
@@ -181,10 +182,8 @@ export async function createGrantedSpace (log: Log, creator: Identity, init: { k
  * force). Reads the org and federation spaces from this log.
  */
 export async function grantRefs (log: Log, space: string, member: string, now = Date.now()): Promise<CID[]> {
-  const genesis = log.genesis(space)
-  if (genesis === undefined) throw new OrgError(`no space ${space} here`)
-  const policy = await log.get(space, genesis.entry.author, 2)
-  if (policy === undefined || !isEntry<SpacePolicyBody>(policy, SPACE_POLICY)) throw new OrgError(`${space} has no grant policy`)
+  const policy = await policyEntry(log, space)
+  if (policy === undefined) throw new OrgError(`${space} has no grant policy`)
   for (const grant of policy.entry.body.grants) {
     const extra: string[] = []
     let orgs: string[]

@@ -84,3 +84,8 @@ export class NoSpaceKeyError extends OrgError {
 export class UnknownOrgError extends OrgError {
   override name = 'UnknownOrgError'
 }
+
+/** The writer holds no live credential of the organization a space is granted to, for the role an entry needs. */
+export class NoCredentialError extends OrgError {
+  override name = 'NoCredentialError'
+}

@@ -49,7 +49,7 @@ export {
   orgState, rolesOf, operatorOf, cutoffFor, currentAdmins
 } from './org-state.js'
 export { type OrgSource, type OrgSourceInit } from './source.js'
-export { type Point, orgParticipants } from './participants.js'
+export { orgParticipants } from './participants.js'
 export { type OrgAuthorizerInit, orgAuthorizer } from './org-authorizer.js'
 export { type GrantAuthorizerInit, grantAuthorizer, policyIn, grantsIn } from './grant-authorizer.js'
 export {
@@ -93,3 +93,6 @@ export function orgAuthorizers (init: OrgAuthorizersInit): Authorizer[] {
   if (init.limits !== undefined) market.limits = init.limits
   return [orgAuthorizer({ orgs: init.orgs }), federationAuthorizer({ orgs: init.orgs }), grantAuthorizer(grant), marketAuthorizer(market)]
 }
+export { mayReadSpace, grantingOrg } from './read-access.js'
+export { policyEntry } from './policy-entry.js'
+export { roleRefs, type RoleRefsInit } from './write-refs.js'

@@ -7,7 +7,9 @@ export const ORG_CREDENTIAL = 'org/credential'
 export const ORG_REVOKE = 'org/revoke'
 export const ORG_DELEGATE = 'org/delegate'
 export const ORG_PROPOSE = 'org/propose'
-export const ORG_APPROVE = 'org/approve'
+import { ORG_APPROVE } from '@mutual/protocol'
+
+export { ORG_APPROVE }
 
 export const IDENTITY_KINDS = ['person', 'agent', 'organization'] as const
 

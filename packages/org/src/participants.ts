@@ -1,15 +1,9 @@
-import { GENESIS_TYPE, type SignedEntry, type Stamp } from '@mutual/protocol'
+import { GENESIS_TYPE, type Point, type SignedEntry } from '@mutual/protocol'
 import { cidText, idOf, isEntry, wallOf } from './entries.js'
 import { ORG_APPROVE, ORG_CREDENTIAL, type ApproveBody, type CredentialBody } from './org-records.js'
 import { cutoffFor, operatorOf, rolesOf, type EntryPoint, type OrgState } from './org-state.js'
 import type { Role } from './roles.js'
 
-/** A point in a space's history, as the ledger names it. */
-export interface Point {
-  space: string
-  seq: number
-  ts: Stamp
-}
 
 /**
  * An organization's state in the shape the ledger asks of participants (its `Participants`):

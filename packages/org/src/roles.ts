@@ -1,9 +1,6 @@
-/** Roles in an organization (DESIGN.md §5). `admin` comes only from an approved admin change, never from a credential. */
-export const ROLES = ['admin', 'member', 'reviewer', 'union-rep', 'auditor', 'consumer', 'observer', 'agent'] as const
-export type Role = typeof ROLES[number]
+import { CONTRIB_FEEDBACK, DISPUTE_OPEN, DISPUTE_RESOLVE, ORG_APPROVE, SETTLEMENT, type Role } from '@mutual/protocol'
 
-/** Roles a credential may carry: every role but admin. */
-export const CREDENTIAL_ROLES = ROLES.filter((r) => r !== 'admin') as Array<Exclude<Role, 'admin'>>
+export { ROLES, CREDENTIAL_ROLES, type Role } from '@mutual/protocol'
 
 /** Every type (`'*'`) or the listed entry types a role lets its holder write in a granted space. */
 export type RoleWrites = Readonly<Record<Role, '*' | readonly string[]>>
@@ -19,9 +16,9 @@ export const ROLE_WRITES: RoleWrites = Object.freeze({
   member: '*',
   reviewer: '*',
   agent: '*',
-  'union-rep': Object.freeze(['org/approve', 'dispute/open', 'dispute/resolve', 'settlement']),
-  auditor: Object.freeze(['dispute/resolve']),
-  consumer: Object.freeze(['contrib/feedback']),
+  'union-rep': Object.freeze([ORG_APPROVE, DISPUTE_OPEN, DISPUTE_RESOLVE, SETTLEMENT]),
+  auditor: Object.freeze([DISPUTE_RESOLVE]),
+  consumer: Object.freeze([CONTRIB_FEEDBACK]),
   observer: Object.freeze([])
 })
 

@@ -20,3 +20,7 @@ export {
 } from './records.js'
 export { type ValidateInit, validateEntry, MAX_ENTRY_BYTES, DEFAULT_MAX_SKEW_MS } from './validate.js'
 export * from './errors.js'
+export {
+  ROLES, CREDENTIAL_ROLES, type Role, type Point, MAX_TASK_ID, CONTRIB_RECORD, CONTRIB_ATTEST, CONTRIB_FEEDBACK,
+  CONTRIB_ENDORSE, CONTRIB_ALLOCATE, DISPUTE_OPEN, DISPUTE_RESOLVE, SETTLEMENT, ORG_APPROVE
+} from './vocabulary.js'

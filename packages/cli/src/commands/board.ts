@@ -1,9 +1,9 @@
 import type { Command } from 'commander'
-import type { BoardDetail, BoardSummary, CreatedInvite, InviteJson, JoinResponse, TaskJson, WorkflowJson } from '../api.js'
+import type { Body, BoardDetail, Task, Workflow } from '@mutual/client'
 import { contextFromArgs } from '../context.js'
 import { holderText, plural, shortId } from '../format.js'
 import { fields, table, type Style } from '../output.js'
-import { boardId, durationSeconds, integer, jsonValue, seg } from './args.js'
+import { boardId, durationSeconds, integer, jsonValue } from './args.js'
 
 export function registerBoard (program: Command): void {
   const board = program
@@ -18,7 +18,7 @@ export function registerBoard (program: Command): void {
     .action(async (name: string, options: { workflow?: unknown }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.post<{ board: string }>('/boards', { name, workflow: options.workflow }, { signal: ctx.signal })
+      const result = await client.call('createBoard', { body: { name, workflow: options.workflow as Body<'createBoard'>['workflow'] } }, { signal: ctx.signal })
       if (!ctx.out.json) ctx.out.message(`created board "${name}"; add tasks with \`mutual task add ${result.board} <title>\``)
       ctx.out.result(result, () => result.board)
     })
@@ -29,7 +29,7 @@ export function registerBoard (program: Command): void {
     .action(async (...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.get<{ boards: BoardSummary[] }>('/boards', { signal: ctx.signal })
+      const result = await client.call('listBoards', {}, { signal: ctx.signal })
       if (!ctx.out.json && result.boards.length === 0) {
         ctx.out.message('no boards yet (create one with `mutual board create <name>`, or join one with `mutual join <ticket>`)')
         return
@@ -46,7 +46,7 @@ export function registerBoard (program: Command): void {
     .action(async (id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.get<BoardDetail>(`/boards/${id}`, { signal: ctx.signal })
+      const result = await client.call('board', { params: { board: id } }, { signal: ctx.signal })
       ctx.out.result(result, (style) => renderBoard(style, result))
     })
 
@@ -59,8 +59,8 @@ export function registerBoard (program: Command): void {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
       const workflow = options.set === undefined
-        ? (await client.get<BoardDetail>(`/boards/${id}`, { signal: ctx.signal })).workflow
-        : (await client.put<{ workflow: WorkflowJson }>(`/boards/${id}/workflow`, options.set, { signal: ctx.signal })).workflow
+        ? (await client.call('board', { params: { board: id } }, { signal: ctx.signal })).workflow
+        : (await client.call('setWorkflow', { params: { board: id }, body: options.set as Body<'setWorkflow'> }, { signal: ctx.signal })).workflow
       if (!ctx.out.json && options.set !== undefined) ctx.out.message('workflow replaced')
       ctx.out.result({ workflow }, (style) => renderWorkflow(style, workflow))
     })
@@ -74,7 +74,7 @@ export function registerBoard (program: Command): void {
     .action(async (id: string, options: { expires?: number, uses?: number }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.post<CreatedInvite>(`/boards/${id}/invites`, { expiresInSeconds: options.expires, uses: options.uses }, { signal: ctx.signal })
+      const result = await client.call('createBoardInvite', { params: { board: id }, body: { expiresInSeconds: options.expires, uses: options.uses } }, { signal: ctx.signal })
       if (!ctx.out.json) {
         ctx.out.message(`invite ${result.id}: ${plural(result.uses, 'use')}, expires ${result.expires}; the invitee runs \`mutual join <ticket>\``)
       }
@@ -88,7 +88,7 @@ export function registerBoard (program: Command): void {
     .action(async (id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.get<{ invites: InviteJson[] }>(`/boards/${id}/invites`, { signal: ctx.signal })
+      const result = await client.call('boardInvites', { params: { board: id } }, { signal: ctx.signal })
       if (!ctx.out.json && result.invites.length === 0) {
         ctx.out.message('no invites (make one with `mutual board invite <board>`)')
         return
@@ -106,7 +106,7 @@ export function registerBoard (program: Command): void {
     .action(async (id: string, invite: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.delete<InviteJson>(`/boards/${id}/invites/${seg(invite)}`, { signal: ctx.signal })
+      const result = await client.call('revokeBoardInvite', { params: { board: id, id: invite } }, { signal: ctx.signal })
       if (!ctx.out.json) ctx.out.message(`revoked invite ${result.id} (${result.used} of ${plural(result.uses, 'use')} taken)`)
       ctx.out.result(result, () => '')
     })
@@ -121,8 +121,8 @@ export function registerJoin (program: Command): void {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
       ctx.out.progress('reaching the inviter…')
-      const result = await client.post<JoinResponse>('/join', { ticket }, { signal: ctx.signal })
-      if ('org' in result) {
+      const result = await client.call('join', { body: { ticket } }, { signal: ctx.signal })
+      if (result.kind === 'org') {
         if (!ctx.out.json) ctx.out.message(`joined organization "${result.name}" (credential ${result.credential}); see it with \`mutual org show ${result.org}\``)
         ctx.out.result(result, () => result.org)
         return
@@ -132,11 +132,11 @@ export function registerJoin (program: Command): void {
     })
 }
 
-function statusText (style: Style, status: string): string {
+export function statusText (style: Style, status: string): string {
   return status === 'active' ? style.green(status) : style.dim(status)
 }
 
-function renderWorkflow (style: Style, wf: WorkflowJson): string {
+function renderWorkflow (style: Style, wf: Workflow): string {
   const rows = wf.states.map((s) => [
     s.id,
     s.name,
@@ -148,7 +148,7 @@ function renderWorkflow (style: Style, wf: WorkflowJson): string {
 }
 
 /** Dependencies of a task that are on the board and not done. */
-function waitingOn (b: BoardDetail, task: TaskJson): number {
+function waitingOn (b: BoardDetail, task: Task): number {
   const status = new Map(b.tasks.map((t) => [t.id, t.status]))
   return task.dependencies.filter((d) => status.has(d) && status.get(d) !== b.workflow.done).length
 }

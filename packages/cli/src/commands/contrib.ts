@@ -1,27 +1,11 @@
 import type { Command } from 'commander'
+import type { Body, Entry, Input, Output } from '@mutual/client'
 import { contextFromArgs, type Context } from '../context.js'
 import { InvalidArgumentError } from 'commander'
 import { UsageError } from '../errors.js'
 import { shortId } from '../format.js'
 import { fields, table } from '../output.js'
-import { boardId, integer, repeatable, seg, taskId } from './args.js'
-
-/** An entry as the API shows it. */
-export interface LedgerEntryJson {
-  id: string
-  space: string
-  author: string
-  seq: number
-  ts: [number, number]
-  type: string
-  body: any
-  refs?: string[]
-}
-export interface ContributionJson extends LedgerEntryJson {
-  attestations: LedgerEntryJson[]
-  endorsements: LedgerEntryJson[]
-  disputes: LedgerEntryJson[]
-}
+import { boardId, integer, repeatable, taskId } from './args.js'
 
 const PERIOD = /^[0-9]{4}-(0[1-9]|1[0-2])$/
 
@@ -37,10 +21,10 @@ export function entryId (text: string): string {
 
 /** The ledger to use: --ledger, else the only ledger this node holds. */
 export async function ledgerOf (ctx: Context, option: string | undefined): Promise<string> {
-  if (option !== undefined) return seg(option)
+  if (option !== undefined) return option
   const client = await ctx.client()
-  const { ledgers } = await client.get<{ ledgers: Array<{ ledger: string }> }>('/ledgers', { signal: ctx.signal })
-  if (ledgers.length === 1) return seg(ledgers[0].ledger)
+  const { ledgers } = await client.call('listLedgers', {}, { signal: ctx.signal })
+  if (ledgers.length === 1) return ledgers[0].ledger
   throw new UsageError(ledgers.length === 0
     ? 'this node holds no ledger (an org admin creates one with POST /api/v1/orgs/{org}/ledger)'
     : `this node holds ${ledgers.length} ledgers; name one with --ledger <id>`)
@@ -48,10 +32,13 @@ export async function ledgerOf (ctx: Context, option: string | undefined): Promi
 
 export const LEDGER_OPTION = ['--ledger <id>', 'the ledger space (default: the only ledger this node holds)'] as const
 
+/** The routes that write one ledger entry and answer with it. */
+export type WriteRoute = 'record' | 'attest' | 'feedback' | 'endorse' | 'allocate' | 'openDispute' | 'resolveDispute'
+
 /** Writes one entry and prints it: its id for people, the entry with --json. */
-export async function writeEntry (ctx: Context, path: string, body: unknown, what: string): Promise<void> {
+export async function writeEntry<N extends WriteRoute> (ctx: Context, name: N, input: Input<N>, what: string): Promise<void> {
   const client = await ctx.client()
-  const result = await client.post<{ entry: LedgerEntryJson }>(path, body, { signal: ctx.signal })
+  const result: Output<WriteRoute> = await client.call(name, input, { signal: ctx.signal })
   if (!ctx.out.json) ctx.out.message(`${what} ${result.entry.id}`)
   ctx.out.result(result, () => result.entry.id)
 }
@@ -75,8 +62,9 @@ export function registerContrib (program: Command): void {
     .action(async (summary: string, o: { effort: number, kind: string, task?: string, board?: string, evidence?: string[], period?: string, ledger?: string }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const ledger = await ledgerOf(ctx, o.ledger)
-      await writeEntry(ctx, `/ledgers/${ledger}/contributions`, {
-        summary, effort: o.effort, kind: o.kind, task: o.task, board: o.board, evidence: o.evidence, period: o.period
+      await writeEntry(ctx, 'record', {
+        params: { ledger },
+        body: { summary, effort: o.effort, kind: o.kind as Body<'record'>['kind'], task: o.task, board: o.board, evidence: o.evidence, period: o.period }
       }, 'recorded contribution')
     })
 
@@ -91,8 +79,9 @@ export function registerContrib (program: Command): void {
     .action(async (contribution: string, o: { reject?: boolean, quality: number, note?: string, ledger?: string }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const ledger = await ledgerOf(ctx, o.ledger)
-      await writeEntry(ctx, `/ledgers/${ledger}/attestations`, {
-        contribution, verdict: o.reject === true ? 'reject' : 'accept', quality: o.quality, note: o.note
+      await writeEntry(ctx, 'attest', {
+        params: { ledger },
+        body: { contribution, verdict: o.reject === true ? 'reject' : 'accept', quality: o.quality, note: o.note }
       }, 'attested with')
     })
 
@@ -107,7 +96,7 @@ export function registerContrib (program: Command): void {
     .action(async (task: string, o: { satisfaction: number, board?: string, note?: string, ledger?: string }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const ledger = await ledgerOf(ctx, o.ledger)
-      await writeEntry(ctx, `/ledgers/${ledger}/feedback`, { task, satisfaction: o.satisfaction, board: o.board, note: o.note }, 'rated with')
+      await writeEntry(ctx, 'feedback', { params: { ledger }, body: { task, satisfaction: o.satisfaction, board: o.board, note: o.note } }, 'rated with')
     })
 
   contrib
@@ -119,7 +108,7 @@ export function registerContrib (program: Command): void {
     .action(async (contribution: string, o: { note?: string, ledger?: string }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const ledger = await ledgerOf(ctx, o.ledger)
-      await writeEntry(ctx, `/ledgers/${ledger}/endorsements`, { contribution, note: o.note }, 'endorsed with')
+      await writeEntry(ctx, 'endorse', { params: { ledger }, body: { contribution, note: o.note } }, 'endorsed with')
     })
 
   contrib
@@ -137,7 +126,7 @@ export function registerContrib (program: Command): void {
         return [pair.slice(0, at), n] as [string, number]
       })
       const ledger = await ledgerOf(ctx, o.ledger)
-      await writeEntry(ctx, `/ledgers/${ledger}/allocations`, { period: o.period, points }, 'allocated with')
+      await writeEntry(ctx, 'allocate', { params: { ledger }, body: { period: o.period, points } }, 'allocated with')
     })
 
   contrib
@@ -149,14 +138,13 @@ export function registerContrib (program: Command): void {
       const ctx = contextFromArgs(args)
       const ledger = await ledgerOf(ctx, o.ledger)
       const client = await ctx.client()
-      const query = o.period === undefined ? '' : `?period=${o.period}`
-      const result = await client.get<{ contributions: ContributionJson[] }>(`/ledgers/${ledger}/contributions${query}`, { signal: ctx.signal })
+      const result = await client.call('contributions', { params: { ledger }, query: { period: o.period } }, { signal: ctx.signal })
       if (!ctx.out.json && result.contributions.length === 0) {
         ctx.out.message('no contributions (record one with `mutual contrib record <summary> --effort <points>`)')
         return
       }
       ctx.out.result(result, (style) => table(style, ['CONTRIBUTION', 'PERIOD', 'AUTHOR', 'KIND', 'EFFORT', 'ATTESTED', 'SUMMARY'], result.contributions.map((c) => [
-        c.id, c.body.period, shortId(c.author), c.body.kind, String(c.body.effort), String(c.attestations.length), String(c.body.summary).slice(0, 60)
+        c.id, String(field(c, 'period')), shortId(c.author), String(field(c, 'kind')), String(field(c, 'effort')), String(c.attestations.length), String(field(c, 'summary')).slice(0, 60)
       ])))
     })
 
@@ -169,19 +157,29 @@ export function registerContrib (program: Command): void {
       const ctx = contextFromArgs(args)
       const ledger = await ledgerOf(ctx, o.ledger)
       const client = await ctx.client()
-      const c = await client.get<ContributionJson>(`/ledgers/${ledger}/contributions/${seg(id)}`, { signal: ctx.signal })
+      const c = await client.call('contribution', { params: { ledger, id } }, { signal: ctx.signal })
       ctx.out.result(c, (style) => fields(style, [
         ['contribution', c.id],
         ['author', c.author],
-        ['period', c.body.period],
-        ['kind', c.body.kind],
-        ['effort', c.body.effort],
-        ['task', c.body.task ?? '-'],
-        ['summary', c.body.summary],
-        ['evidence', c.body.evidence],
-        ['attestations', c.attestations.map((a) => `${a.body.verdict} q${a.body.quality} by ${shortId(a.author)}`)],
+        ['period', shown(field(c, 'period'))],
+        ['kind', shown(field(c, 'kind'))],
+        ['effort', shown(field(c, 'effort'))],
+        ['task', shown(field(c, 'task') ?? '-')],
+        ['summary', shown(field(c, 'summary'))],
+        ['evidence', shown(field(c, 'evidence'))],
+        ['attestations', c.attestations.map((a) => `${String(field(a, 'verdict'))} q${String(field(a, 'quality'))} by ${shortId(a.author)}`)],
         ['endorsements', c.endorsements.map((e) => shortId(e.author))],
-        ['disputes', c.disputes.map((d) => `${d.id}: ${d.body.reason}`)]
+        ['disputes', c.disputes.map((d) => `${d.id}: ${String(field(d, 'reason'))}`)]
       ]))
     })
+}
+
+/** A field of an entry's body: the contract types bodies as unknown (each record type has its own). */
+function field (entry: Entry, key: string): unknown {
+  return typeof entry.body === 'object' && entry.body !== null ? (entry.body as Record<string, unknown>)[key] : undefined
+}
+
+/** A body field as `fields` shows it: a list line by line, anything else as its string. */
+function shown (value: unknown): string | string[] {
+  return Array.isArray(value) ? value.map(String) : String(value)
 }

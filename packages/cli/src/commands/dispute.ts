@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
+import type { Body } from '@mutual/client'
 import { contextFromArgs } from '../context.js'
 import { LEDGER_OPTION, entryId, ledgerOf, writeEntry } from './contrib.js'
-import { seg } from './args.js'
 
 export function registerDispute (program: Command): void {
   const dispute = program
@@ -17,7 +17,7 @@ export function registerDispute (program: Command): void {
     .action(async (target: string, o: { reason: string, ledger?: string }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const ledger = await ledgerOf(ctx, o.ledger)
-      await writeEntry(ctx, `/ledgers/${ledger}/disputes`, { target, reason: o.reason }, 'opened dispute')
+      await writeEntry(ctx, 'openDispute', { params: { ledger }, body: { target, reason: o.reason } }, 'opened dispute')
     })
 
   dispute
@@ -31,6 +31,9 @@ export function registerDispute (program: Command): void {
     .action(async (id: string, outcome: string, o: { void?: boolean, note?: string, ledger?: string }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const ledger = await ledgerOf(ctx, o.ledger)
-      await writeEntry(ctx, `/ledgers/${ledger}/disputes/${seg(id)}/resolve`, { outcome, void: o.void, note: o.note }, 'resolved with')
+      await writeEntry(ctx, 'resolveDispute', {
+        params: { ledger, id },
+        body: { outcome: outcome as Body<'resolveDispute'>['outcome'], void: o.void, note: o.note }
+      }, 'resolved with')
     })
 }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander'
-import type { DoctorCheck } from '../api.js'
 import { contextFromArgs } from '../context.js'
 
 export function registerDoctor (program: Command): void {
@@ -9,7 +8,7 @@ export function registerDoctor (program: Command): void {
     .action(async (...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.get<{ checks: DoctorCheck[] }>('/doctor', { signal: ctx.signal })
+      const result = await client.call('doctor', {}, { signal: ctx.signal })
       ctx.out.result(result, (style) => result.checks
         .map((check) => `${check.ok ? style.green('ok  ') : style.yellow('warn')}  ${style.bold(check.name)}: ${check.detail}`)
         .join('\n'))

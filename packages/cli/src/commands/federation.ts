@@ -5,8 +5,6 @@ import { orgId, spaceArg } from './org.js'
 
 const federationId = spaceArg('a federation id')
 
-interface FederationJson { federation: string, name: string, creator: string, orgs: string[], accepted: string[], inForce: boolean }
-
 export function registerFederation (program: Command): void {
   const federation = program.command('federation').description('federations of organizations, in force once each accepts')
 
@@ -17,7 +15,7 @@ export function registerFederation (program: Command): void {
     .action(async (name: string, orgs: string[], ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.post<{ federation: string }>('/federations', { name, orgs }, { signal: ctx.signal })
+      const result = await client.call('createFederation', { body: { name, orgs } }, { signal: ctx.signal })
       if (!ctx.out.json) ctx.out.message('created; each organization\'s admin runs `mutual federation accept <federation> <org>`')
       ctx.out.result(result, () => result.federation)
     })
@@ -29,7 +27,7 @@ export function registerFederation (program: Command): void {
     .action(async (id: string, org: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.post<{ id: string }>(`/federations/${id}/accept`, { org }, { signal: ctx.signal })
+      const result = await client.call('acceptFederation', { params: { federation: id }, body: { org } }, { signal: ctx.signal })
       ctx.out.result(result, () => result.id)
     })
 
@@ -39,7 +37,7 @@ export function registerFederation (program: Command): void {
     .action(async (id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.get<FederationJson>(`/federations/${id}`, { signal: ctx.signal })
+      const result = await client.call('federation', { params: { federation: id } }, { signal: ctx.signal })
       ctx.out.result(result, (style) => fields(style, [
         ['federation', result.federation], ['name', result.name], ['orgs', result.orgs], ['accepted', result.accepted], ['in force', result.inForce]
       ]))

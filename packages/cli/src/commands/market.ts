@@ -2,17 +2,11 @@ import type { Command } from 'commander'
 import { contextFromArgs } from '../context.js'
 import { shortId } from '../format.js'
 import { table } from '../output.js'
-import { estimate, repeatable, seg } from './args.js'
+import { estimate, repeatable } from './args.js'
 import { spaceArg } from './org.js'
 
 const marketId = spaceArg('a market id')
 const entryId = spaceArg('an entry id')
-
-interface MarketJson {
-  market: string
-  name: string
-  announcements: Array<{ id: string, author: string, body: { title: string, skills: string[], estimate: number }, applications: Array<{ id: string, author: string, note: string, status: string, decisions: Array<{ kind: string, reason: string, author: string }> }> }>
-}
 
 export function registerMarket (program: Command): void {
   const market = program.command('market').description('the open task market: announce tasks, apply, accept or decline with a reason')
@@ -23,7 +17,7 @@ export function registerMarket (program: Command): void {
     .action(async (name: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.post<{ market: string }>('/markets', { name }, { signal: ctx.signal })
+      const result = await client.call('createMarket', { body: { name } }, { signal: ctx.signal })
       ctx.out.result(result, () => result.market)
     })
 
@@ -34,11 +28,11 @@ export function registerMarket (program: Command): void {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
       if (id === undefined) {
-        const result = await client.get<{ markets: Array<{ market: string, name: string, owner: string }> }>('/markets', { signal: ctx.signal })
+        const result = await client.call('listMarkets', {}, { signal: ctx.signal })
         ctx.out.result(result, (style) => table(style, ['MARKET', 'NAME', 'OWNER'], result.markets.map((m) => [m.market, m.name, shortId(m.owner)])))
         return
       }
-      const result = await client.get<MarketJson>(`/markets/${id}`, { signal: ctx.signal })
+      const result = await client.call('market', { params: { market: id } }, { signal: ctx.signal })
       ctx.out.result(result, (style) => table(style, ['ANNOUNCEMENT / APPLICATION', 'BY', 'TITLE / NOTE', 'STATUS'], result.announcements.flatMap((a) => [
         [a.id, shortId(a.author), a.body.title, `${a.applications.length} application(s)`],
         ...a.applications.map((p) => [`  ${p.id}`, shortId(p.author), p.note, p.status + (p.decisions.length > 0 ? `: ${p.decisions[p.decisions.length - 1].reason}` : '')])
@@ -57,8 +51,9 @@ export function registerMarket (program: Command): void {
     .action(async (id: string, title: string, options: { summary?: string, skill?: string[], estimate?: number, board?: string, task?: string }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.post<{ id: string }>(`/markets/${id}/announcements`, {
-        title, summary: options.summary, skills: options.skill, estimate: options.estimate, board: options.board, task: options.task
+      const result = await client.call('announce', {
+        params: { market: id },
+        body: { title, summary: options.summary, skills: options.skill, estimate: options.estimate, board: options.board, task: options.task }
       }, { signal: ctx.signal })
       ctx.out.result(result, () => result.id)
     })
@@ -71,7 +66,7 @@ export function registerMarket (program: Command): void {
     .action(async (id: string, announcement: string, options: { note?: string }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.post<{ id: string }>(`/markets/${id}/applications`, { announcement, note: options.note }, { signal: ctx.signal })
+      const result = await client.call('apply', { params: { market: id }, body: { announcement, note: options.note } }, { signal: ctx.signal })
       ctx.out.result(result, () => result.id)
     })
 
@@ -84,7 +79,7 @@ export function registerMarket (program: Command): void {
       .action(async (id: string, application: string, options: { reason: string }, ...args: unknown[]) => {
         const ctx = contextFromArgs(args)
         const client = await ctx.client()
-        const result = await client.post<{ id: string }>(`/markets/${id}/applications/${seg(application)}/${decision}`, { reason: options.reason }, { signal: ctx.signal })
+        const result = await client.call('decide', { params: { market: id, id: application, decision }, body: { reason: options.reason } }, { signal: ctx.signal })
         ctx.out.result(result, () => result.id)
       })
   }

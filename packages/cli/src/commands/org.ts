@@ -1,9 +1,10 @@
 import { InvalidArgumentError, type Command } from 'commander'
 import { parseCid } from '@mutual/protocol'
+import type { Body, Org } from '@mutual/client'
 import { contextFromArgs } from '../context.js'
 import { shortId } from '../format.js'
 import { fields, table, type Style } from '../output.js'
-import { durationSeconds, integer, jsonValue, seg } from './args.js'
+import { durationSeconds, integer, jsonValue } from './args.js'
 
 /** An org (or federation, market) id: a space id. A malformed one is a usage error (exit 2). */
 export function spaceArg (what: string): (text: string) => string {
@@ -15,25 +16,13 @@ export function spaceArg (what: string): (text: string) => string {
 
 export const orgId = spaceArg('an org id')
 
-interface OrgJson {
-  org: string
-  name: string
-  founder: string
-  admins: Array<{ id: string, since: string, removed: boolean }>
-  members: Array<{ id: string, roles: string[], credential: string, kind: string, expires?: number, revoked: boolean }>
-  threshold: { admins: number, unionRep: boolean }
-  delegations: Array<{ agent: string, operator: string, scopes: string[], expires: number, revoked: boolean }>
-  policies: Array<{ version: number, proposal: string, enactedBy: string, policy: unknown }>
-  proposals: Array<{ id: string, author: string, change: unknown, threshold: unknown, approvals: Array<{ id: string, author: string, as: string }> }>
-}
-
-function renderMembers (style: Style, org: OrgJson): string {
+function renderMembers (style: Style, org: Org): string {
   return table(style, ['MEMBER', 'ROLES', 'KIND', 'STATUS'], org.members.map((m) => [
     m.id, m.roles.join(','), m.kind, m.revoked ? 'revoked' : m.expires !== undefined ? `until ${new Date(m.expires).toISOString()}` : 'live'
   ]))
 }
 
-function renderOrg (style: Style, org: OrgJson): string {
+function renderOrg (style: Style, org: Org): string {
   const head = fields(style, [
     ['org', org.org],
     ['name', org.name],
@@ -59,7 +48,7 @@ export function registerOrg (program: Command): void {
     .action(async (name: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.post<{ org: string }>('/orgs', { name }, { signal: ctx.signal })
+      const result = await client.call('createOrg', { body: { name } }, { signal: ctx.signal })
       if (!ctx.out.json) ctx.out.message(`created organization "${name}"; add members with \`mutual org grant ${result.org} <member> --role member\``)
       ctx.out.result(result, () => result.org)
     })
@@ -69,7 +58,7 @@ export function registerOrg (program: Command): void {
     .action(async (...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.get<{ orgs: Array<{ org: string, name: string, members: number, roles: string[] }> }>('/orgs', { signal: ctx.signal })
+      const result = await client.call('listOrgs', {}, { signal: ctx.signal })
       ctx.out.result(result, (style) => table(style, ['ORG', 'NAME', 'MEMBERS', 'MY ROLES'], result.orgs.map((o) => [o.org, o.name, String(o.members), o.roles.join(',')])))
     })
 
@@ -79,7 +68,7 @@ export function registerOrg (program: Command): void {
     .action(async (id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.get<OrgJson>(`/orgs/${id}`, { signal: ctx.signal })
+      const result = await client.call('org', { params: { org: id } }, { signal: ctx.signal })
       ctx.out.result(result, (style) => renderOrg(style, result))
     })
 
@@ -89,7 +78,7 @@ export function registerOrg (program: Command): void {
     .action(async (id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.get<OrgJson>(`/orgs/${id}`, { signal: ctx.signal })
+      const result = await client.call('org', { params: { org: id } }, { signal: ctx.signal })
       ctx.out.result({ members: result.members }, (style) => renderMembers(style, result))
     })
 
@@ -107,7 +96,10 @@ export function registerOrg (program: Command): void {
     .action(async (id: string, member: string, options: { role: string[], expires?: number, kind?: string }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.post<{ id: string }>(`/orgs/${id}/credentials`, { member, roles: options.role, expires: options.expires, kind: options.kind }, { signal: ctx.signal })
+      const result = await client.call('issueCredential', {
+        params: { org: id },
+        body: { member, roles: options.role, expires: options.expires, kind: options.kind as Body<'issueCredential'>['kind'] }
+      }, { signal: ctx.signal })
       if (!ctx.out.json) ctx.out.message(`granted ${options.role.join(', ')} to ${shortId(member)}`)
       ctx.out.result(result, () => result.id)
     })
@@ -120,7 +112,7 @@ export function registerOrg (program: Command): void {
     .action(async (id: string, member: string, options: { reason: string }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.post<{ revocations: Array<{ id: string }> }>(`/orgs/${id}/revocations`, { member, reason: options.reason }, { signal: ctx.signal })
+      const result = await client.call('revoke', { params: { org: id }, body: { member, reason: options.reason } }, { signal: ctx.signal })
       ctx.out.result(result, () => result.revocations.map((r) => r.id).join('\n'))
     })
 
@@ -138,7 +130,9 @@ export function registerOrg (program: Command): void {
       const grants = [...(options.org ?? []).map((o) => ({ org: o, roles })), ...(options.federation ?? []).map((f) => ({ federation: f, roles }))]
       if (grants.length === 0) throw new InvalidArgumentError('name at least one --org or --federation')
       const client = await ctx.client()
-      const result = await client.post<{ space: string }>('/spaces/granted', { name, kind: options.kind, grants, read: options.private === true ? 'grants' : 'public' }, { signal: ctx.signal })
+      const result = await client.call('createGrantedSpace', {
+        body: { name, kind: options.kind as Body<'createGrantedSpace'>['kind'], grants, read: options.private === true ? 'grants' : 'public' }
+      }, { signal: ctx.signal })
       ctx.out.result(result, () => result.space)
     })
 
@@ -150,7 +144,7 @@ export function registerOrg (program: Command): void {
     .action(async (id: string, value: unknown, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.post<{ id: string }>(`/orgs/${id}/proposals`, { change: { kind: 'policy', policy: value } }, { signal: ctx.signal })
+      const result = await client.call('propose', { params: { org: id }, body: { change: { kind: 'policy', policy: value } } }, { signal: ctx.signal })
       if (!ctx.out.json) ctx.out.message('proposed; approvers run `mutual org policy approve <org> <proposal>`')
       ctx.out.result(result, () => result.id)
     })
@@ -161,7 +155,7 @@ export function registerOrg (program: Command): void {
     .action(async (id: string, proposal: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.post<{ approval: { id: string }, enacted: boolean }>(`/orgs/${id}/proposals/${seg(proposal)}/approve`, {}, { signal: ctx.signal })
+      const result = await client.call('approve', { params: { org: id, id: proposal } }, { signal: ctx.signal })
       ctx.out.result(result, () => `${result.approval.id}${result.enacted ? ' (enacted)' : ' (awaiting more approvals)'}`)
     })
   policy.command('show')
@@ -170,7 +164,7 @@ export function registerOrg (program: Command): void {
     .action(async (id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.get<OrgJson>(`/orgs/${id}`, { signal: ctx.signal })
+      const result = await client.call('org', { params: { org: id } }, { signal: ctx.signal })
       ctx.out.result({ policies: result.policies, proposals: result.proposals }, (style) => table(style, ['VERSION', 'POLICY', 'ENACTED BY'],
         result.policies.map((p) => [String(p.version), JSON.stringify(p.policy), p.enactedBy])))
     })
@@ -187,8 +181,9 @@ function rolesArg (text: string): string[] {
 }
 
 /** `mutual invite <org>`: a ticket that redeems a credential of the org (this node must be its admin). */
-export function registerInvite (program: Command): void {
-  program
+/** `mutual invite <org>`; returns the command, so `invite revoke` can hang under it. */
+export function registerInvite (program: Command): Command {
+  return program
     .command('invite')
     .description('invite someone into an organization; prints a ticket for `mutual join` (an admin only)')
     .argument('<org>', 'the org id', orgId)
@@ -198,8 +193,10 @@ export function registerInvite (program: Command): void {
     .action(async (id: string, options: { roles?: string[], expires?: number, uses?: number }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.post<{ ticket: string, id: string, expires: string, uses: number }>(
-        `/orgs/${id}/invites`, { roles: options.roles, expiresInSeconds: options.expires, uses: options.uses }, { signal: ctx.signal })
+      const result = await client.call('createOrgInvite', {
+        params: { org: id },
+        body: { roles: options.roles as Body<'createOrgInvite'>['roles'], expiresInSeconds: options.expires, uses: options.uses }
+      }, { signal: ctx.signal })
       if (!ctx.out.json) {
         ctx.out.message(`invite ${result.id}: ${result.uses} use${result.uses === 1 ? '' : 's'}, expires ${result.expires}; the invitee runs \`mutual join <ticket>\``)
       }

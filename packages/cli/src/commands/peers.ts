@@ -1,5 +1,4 @@
 import type { Command } from 'commander'
-import type { PeerInfo } from '../api.js'
 import { contextFromArgs } from '../context.js'
 import { table } from '../output.js'
 
@@ -10,7 +9,7 @@ export function registerPeers (program: Command): void {
     .action(async (...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.get<{ peers: PeerInfo[] }>('/peers', { signal: ctx.signal })
+      const result = await client.call('peers', {}, { signal: ctx.signal })
       if (!ctx.out.json && result.peers.length === 0) {
         ctx.out.message('no peers connected (see `mutual doctor`)')
         return
@@ -34,7 +33,7 @@ export function registerConnect (program: Command): void {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
       ctx.out.progress(`dialling ${address}…`)
-      const result = await client.post<{ id: string }>('/peers', { address }, { signal: ctx.signal })
+      const result = await client.call('connect', { body: { address } }, { signal: ctx.signal })
       if (!ctx.out.json) ctx.out.message(`connected to ${result.id}`)
       ctx.out.result(result, () => result.id)
     })

@@ -3,20 +3,7 @@ import { contextFromArgs } from '../context.js'
 import { UsageError } from '../errors.js'
 import { shortId } from '../format.js'
 import { fields, table } from '../output.js'
-import { LEDGER_OPTION, entryId, ledgerOf, period, type LedgerEntryJson } from './contrib.js'
-import { seg } from './args.js'
-
-interface SharesJson {
-  ledger: string
-  period: string
-  policy: { default: boolean, enacted: number, ratifiedBy: string, weights: Record<string, number>, minAttestations: number }
-  hash: string
-  inputs: number
-  shares: Array<{ participant: string, ppm: number, agents: string[] }>
-  distribution?: { contributions: Array<{ id: string, author: string, counted: boolean, reason?: string, effort?: number, quality?: number }> }
-}
-
-interface VerifyJson { ok: boolean, expected: string, actual: string, missing: string[], extra: string[], period: string }
+import { LEDGER_OPTION, entryId, ledgerOf, period } from './contrib.js'
 
 /** `mutual shares verify` found the settlement does not match: exit code 1. */
 export class SettlementMismatchError extends Error {
@@ -45,10 +32,8 @@ export function registerShares (program: Command): void {
       const ctx = contextFromArgs(args)
       const ledger = await ledgerOf(ctx, o.ledger)
       const client = await ctx.client()
-      const q = new URLSearchParams()
-      if (o.period !== undefined) q.set('period', o.period)
-      if (o.explain === true) q.set('explain', 'true')
-      const r = await client.get<SharesJson>(`/ledgers/${ledger}/shares?${q.toString()}`, { signal: ctx.signal })
+      const query = { period: o.period, explain: o.explain === true ? 'true' as const : undefined }
+      const r = await client.call('shares', { params: { ledger }, query }, { signal: ctx.signal })
       ctx.out.result(r, (style) => {
         const head = fields(style, [
           ['period', r.period],
@@ -79,7 +64,7 @@ export function registerShares (program: Command): void {
       if (o.period === undefined) throw new UsageError('name the period to settle: --period YYYY-MM')
       const ledger = await ledgerOf(ctx, o.ledger)
       const client = await ctx.client()
-      const r = await client.post<{ entry: LedgerEntryJson, hash: string }>(`/ledgers/${ledger}/settlements`, { period: o.period }, { signal: ctx.signal })
+      const r = await client.call('settle', { params: { ledger }, body: { period: o.period } }, { signal: ctx.signal })
       if (!ctx.out.json) ctx.out.message(`settled ${o.period}: ${r.hash}; anyone can check it with \`mutual shares verify ${r.entry.id}\``)
       ctx.out.result(r, () => r.entry.id)
     })
@@ -94,7 +79,7 @@ export function registerShares (program: Command): void {
       const o = merged<{ ledger?: string }>(args)
       const ledger = await ledgerOf(ctx, o.ledger)
       const client = await ctx.client()
-      const r = await client.get<VerifyJson>(`/ledgers/${ledger}/settlements/${seg(id)}/verify`, { signal: ctx.signal })
+      const r = await client.call('verifySettlement', { params: { ledger, id } }, { signal: ctx.signal })
       ctx.out.result(r, (style) => fields(style, [
         ['settlement', r.ok ? style.green('verified') : style.red('does NOT match')],
         ['period', r.period],

@@ -1,6 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander'
 import { NOTE_TYPE, isIdentityId, parseCid } from '@mutual/protocol'
-import type { EntryJson, SpaceSummary, VectorResponse } from '../api.js'
 import { contextFromArgs } from '../context.js'
 import { UsageError } from '../errors.js'
 import { bodySummary, wallTime } from '../format.js'
@@ -40,8 +39,8 @@ export function registerSpace (program: Command): void {
       const ctx = contextFromArgs(args)
       if (options.open === true && options.writer !== undefined) throw new UsageError('--open and --writer exclude each other')
       const client = await ctx.client()
-      const result = await client.post<{ space: string, genesis: EntryJson }>('/spaces', {
-        name, writers: options.writer ?? [], open: options.open === true
+      const result = await client.call('createSpace', {
+        body: { name, writers: options.writer ?? [], open: options.open === true }
       }, { signal: ctx.signal })
       if (!ctx.out.json) ctx.out.message(`created space "${name}"`)
       ctx.out.result(result, () => result.space)
@@ -53,7 +52,7 @@ export function registerSpace (program: Command): void {
     .action(async (...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.get<{ spaces: SpaceSummary[] }>('/spaces', { signal: ctx.signal })
+      const result = await client.call('listSpaces', {}, { signal: ctx.signal })
       if (!ctx.out.json && result.spaces.length === 0) {
         ctx.out.message('no spaces yet (create one with `mutual space create <name>`)')
         return
@@ -70,7 +69,7 @@ export function registerSpace (program: Command): void {
     .action(async (id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.post<{ space: string }>(`/spaces/${id}/join`, {}, { signal: ctx.signal })
+      const result = await client.call('joinSpace', { params: { space: id } }, { signal: ctx.signal })
       if (!ctx.out.json) ctx.out.message('joined; entries arrive as peers send them (see `mutual space entries`)')
       ctx.out.result(result, () => result.space)
     })
@@ -86,7 +85,7 @@ export function registerSpace (program: Command): void {
       const ctx = contextFromArgs(args)
       const { type, body } = entryOf(text, options)
       const client = await ctx.client()
-      const entry = await client.post<EntryJson>(`/spaces/${id}/entries`, { type, body }, { signal: ctx.signal })
+      const entry = await client.call('append', { params: { space: id }, body: { type, body } }, { signal: ctx.signal })
       if (!ctx.out.json) ctx.out.message(`appended ${entry.type} #${entry.seq}`)
       ctx.out.result(entry, () => entry.id)
     })
@@ -101,9 +100,10 @@ export function registerSpace (program: Command): void {
     .action(async (id: string, options: { author?: string, from?: number, limit?: number }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.get<{ entries: EntryJson[] }>(`/spaces/${id}/entries`, {
-        signal: ctx.signal, query: { author: options.author, from: options.from, limit: options.limit }
-      })
+      const result = await client.call('entries', {
+        params: { space: id },
+        query: { author: options.author, from: options.from, limit: options.limit }
+      }, { signal: ctx.signal })
       ctx.out.result(result, (style) => table(style, ['AUTHOR', 'SEQ', 'TIME', 'TYPE', 'BODY'], result.entries.map((e) => [
         e.author, String(e.seq), wallTime(e.ts[0]), e.type, bodySummary(e.type, e.body)
       ])))
@@ -116,7 +116,7 @@ export function registerSpace (program: Command): void {
     .action(async (id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.get<VectorResponse>(`/spaces/${id}/vector`, { signal: ctx.signal })
+      const result = await client.call('vector', { params: { space: id } }, { signal: ctx.signal })
       ctx.out.result(result, (style) => table(style, ['AUTHOR', 'SEQ', 'HEAD', 'FROZEN'], Object.entries(result.vector).map(([author, v]) => [
         author, String(v.seq), v.head, v.frozenAt === undefined ? '' : style.red(`at ${v.frozenAt}`)
       ])))

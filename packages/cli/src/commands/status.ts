@@ -1,5 +1,4 @@
 import type { Command } from 'commander'
-import type { IdResponse, StatusResponse } from '../api.js'
 import { contextFromArgs } from '../context.js'
 import { duration } from '../format.js'
 import { fields } from '../output.js'
@@ -11,7 +10,7 @@ export function registerStatus (program: Command): void {
     .action(async (...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const status = await client.get<StatusResponse>('/status', { signal: ctx.signal })
+      const status = await client.call('status', {}, { signal: ctx.signal })
       ctx.out.result(status, (style) => fields(style, [
         ['status', style.green('running')],
         ['id', status.id],
@@ -34,7 +33,7 @@ export function registerId (program: Command): void {
     .action(async (...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const id = await client.get<IdResponse>('/id', { signal: ctx.signal })
+      const id = await client.call('id', {}, { signal: ctx.signal })
       // The id alone on the first line, so `mutual id | head -1` gives it to scripts without --json.
       ctx.out.result(id, () => [id.id, ...id.addresses].join('\n'))
     })

@@ -1,10 +1,10 @@
 import type { Command } from 'commander'
-import type { ClaimJson, TaskDetail, TaskJson } from '../api.js'
+import type { Claim, TaskDetail } from '@mutual/client'
 import { contextFromArgs } from '../context.js'
 import { UsageError } from '../errors.js'
 import { holderText, shortId } from '../format.js'
 import { fields, table, type Style } from '../output.js'
-import { boardId, estimate, repeatable, seg, taskId } from './args.js'
+import { boardId, estimate, repeatable, taskId } from './args.js'
 
 interface FieldOptions {
   title?: string
@@ -32,8 +32,9 @@ export function registerTask (program: Command): void {
     .action(async (board: string, title: string, options: FieldOptions & { status?: string }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const created = await client.post<TaskJson>(`/boards/${board}/tasks`, {
-        title, description: options.description, status: options.status, estimate: options.estimate, labels: options.label, due: options.due
+      const created = await client.call('addTask', {
+        params: { board },
+        body: { title, description: options.description, status: options.status, estimate: options.estimate, labels: options.label, due: options.due }
       }, { signal: ctx.signal })
       if (!ctx.out.json) ctx.out.message(`added task "${created.title}" (${created.status})`)
       ctx.out.result(created, () => created.id)
@@ -47,7 +48,7 @@ export function registerTask (program: Command): void {
     .action(async (board: string, options: { status?: string }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.get<{ tasks: TaskJson[] }>(`/boards/${board}/tasks`, { signal: ctx.signal, query: { status: options.status } })
+      const result = await client.call('listTasks', { params: { board }, query: { status: options.status } }, { signal: ctx.signal })
       if (!ctx.out.json && result.tasks.length === 0) {
         ctx.out.message(options.status === undefined ? 'no tasks yet (add one with `mutual task add <board> <title>`)' : `no tasks in "${options.status}"`)
         return
@@ -65,7 +66,7 @@ export function registerTask (program: Command): void {
     .action(async (board: string, id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.get<TaskDetail>(`/boards/${board}/tasks/${seg(id)}`, { signal: ctx.signal })
+      const result = await client.call('task', { params: { board, task: id } }, { signal: ctx.signal })
       ctx.out.result(result, (style) => renderTask(style, result))
     })
 
@@ -86,7 +87,7 @@ export function registerTask (program: Command): void {
       const edit = { title: options.title, description: options.description, estimate: options.estimate, labels: options.label, due }
       if (Object.values(edit).every((v) => v === undefined)) throw new UsageError('nothing to change: give --title, --description, --estimate, --label or --due')
       const client = await ctx.client()
-      const result = await client.patch<TaskJson>(`/boards/${board}/tasks/${seg(id)}`, edit, { signal: ctx.signal })
+      const result = await client.call('editTask', { params: { board, task: id }, body: edit }, { signal: ctx.signal })
       if (!ctx.out.json) ctx.out.message(`edited task ${result.id}`)
       ctx.out.result(result, () => '')
     })
@@ -102,7 +103,7 @@ export function registerTask (program: Command): void {
     .action(async (board: string, id: string, status: string, options: { before?: string, after?: string }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.post<TaskJson>(`/boards/${board}/tasks/${seg(id)}/move`, { status, before: options.before, after: options.after }, { signal: ctx.signal })
+      const result = await client.call('moveTask', { params: { board, task: id }, body: { status, before: options.before, after: options.after } }, { signal: ctx.signal })
       if (!ctx.out.json) ctx.out.message(`moved task ${result.id} to ${result.status}`)
       ctx.out.result(result, () => '')
     })
@@ -118,7 +119,7 @@ export function registerTask (program: Command): void {
       .action(async (board: string, id: string, ...args: unknown[]) => {
         const ctx = contextFromArgs(args)
         const client = await ctx.client()
-        const result = await client.post<ClaimJson & { entry: string }>(`/boards/${board}/tasks/${seg(id)}/${action}`, {}, { signal: ctx.signal })
+        const result = await client.call(action === 'claim' ? 'claimTask' : 'releaseTask', { params: { board, task: id } }, { signal: ctx.signal })
         if (!ctx.out.json) ctx.out.message(claimMessage(action, result))
         ctx.out.result(result, () => result.entry)
       })
@@ -133,7 +134,7 @@ export function registerTask (program: Command): void {
     .action(async (board: string, id: string, text: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.post<{ id: string, task: TaskJson }>(`/boards/${board}/tasks/${seg(id)}/comments`, { text }, { signal: ctx.signal })
+      const result = await client.call('comment', { params: { board, task: id }, body: { text } }, { signal: ctx.signal })
       if (!ctx.out.json) ctx.out.message(`commented on task ${result.task.id}`)
       ctx.out.result(result, () => result.id)
     })
@@ -148,10 +149,9 @@ export function registerTask (program: Command): void {
     .action(async (board: string, id: string, on: string, options: { remove?: boolean }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const path = `/boards/${board}/tasks/${seg(id)}/dependencies`
       const result = options.remove === true
-        ? await client.delete<TaskJson>(`${path}/${seg(on)}`, { signal: ctx.signal })
-        : await client.post<TaskJson>(path, { on }, { signal: ctx.signal })
+        ? await client.call('undepend', { params: { board, task: id, on } }, { signal: ctx.signal })
+        : await client.call('depend', { params: { board, task: id }, body: { on } }, { signal: ctx.signal })
       if (!ctx.out.json) ctx.out.message(options.remove === true ? `task ${id} no longer waits for ${on}` : `task ${id} now waits for ${on}`)
       ctx.out.result(result, () => '')
     })
@@ -164,13 +164,13 @@ export function registerTask (program: Command): void {
     .action(async (board: string, id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
-      const result = await client.delete<{ deleted: string }>(`/boards/${board}/tasks/${seg(id)}`, { signal: ctx.signal })
+      const result = await client.call('deleteTask', { params: { board, task: id } }, { signal: ctx.signal })
       if (!ctx.out.json) ctx.out.message(`deleted task ${result.deleted}`)
       ctx.out.result(result, () => '')
     })
 }
 
-function claimMessage (action: 'claim' | 'release', claim: ClaimJson): string {
+function claimMessage (action: 'claim' | 'release', claim: Claim): string {
   if (action === 'release') return claim.holder === null ? `released task ${claim.task}; nobody holds it` : `released task ${claim.task}; ${claim.holder} holds it`
   const others = claim.claimants.length - 1
   return claim.contested

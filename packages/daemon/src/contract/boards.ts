@@ -1,0 +1,248 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { MAX_TASK_ID } from '@mutual/protocol'
+import { StampSchema, VectorSchema, body, idParam, json, problems } from './common.js'
+
+/** Boards and their tasks: workflow, tasks, claims, comments, dependencies, history. */
+
+export const BoardParamSchema = z.object({ board: idParam('board', 'board id (its space id)') })
+
+const taskParam = z.string().min(1).max(MAX_TASK_ID).openapi({ param: { name: 'task', in: 'path' }, description: 'task id' })
+
+export const TaskParamSchema = BoardParamSchema.extend({ task: taskParam })
+
+export const DependencyParamSchema = TaskParamSchema.extend({
+  on: z.string().min(1).max(MAX_TASK_ID).openapi({ param: { name: 'on', in: 'path' }, description: 'the task it waits for' })
+})
+
+export const WorkflowSchema = z.object({
+  states: z.array(z.object({ id: z.string(), name: z.string(), wip: z.number().int().optional() })),
+  transitions: z.record(z.string(), z.array(z.string())).optional().openapi({ description: 'per state, where a task may go; a state without an entry allows any move' }),
+  done: z.string()
+}).openapi('Workflow')
+
+/** A workflow in a request: checked by the board (InvalidWorkflowError), not by the route. */
+export const WorkflowInputSchema = z.record(z.string(), z.unknown()).openapi('WorkflowInput', {
+  description: 'a Workflow: states [{ id, name, wip? }], transitions? { state: [states] }, done'
+})
+
+export const CommentSchema = z.object({ id: z.string(), author: z.string(), at: z.string(), text: z.string() }).openapi('Comment')
+
+export const TaskSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  status: z.string(),
+  rank: z.string(),
+  estimate: z.number(),
+  labels: z.array(z.string()),
+  dependencies: z.array(z.string()),
+  due: z.string().nullable(),
+  comments: z.array(CommentSchema),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  holder: z.string().nullable().openapi({ description: 'who holds the task: the winning claim' }),
+  contested: z.boolean().openapi({ description: 'more than one active claim' }),
+  ready: z.boolean().openapi({ description: 'not done, and every dependency done' })
+}).openapi('Task')
+
+export const ClaimantSchema = z.object({ author: z.string(), ts: StampSchema, at: z.string(), entry: z.string() }).openapi('Claimant')
+
+export const ClaimSchema = z.object({
+  task: z.string(),
+  holder: z.string().nullable(),
+  contested: z.boolean(),
+  claimants: z.array(ClaimantSchema)
+}).openapi('Claim')
+
+export const HistoryEventSchema = z.object({
+  entry: z.string(),
+  author: z.string(),
+  ts: StampSchema,
+  at: z.string().openapi({ description: 'the wall time of the stamp' }),
+  type: z.string(),
+  changes: z.array(z.string()),
+  status: z.object({ from: z.string().nullable(), to: z.string().nullable() }).optional()
+}).openapi('HistoryEvent')
+
+export const BoardSummarySchema = z.object({
+  board: z.string(),
+  name: z.string(),
+  creator: z.string(),
+  tasks: z.number().int(),
+  writers: z.array(z.string())
+}).openapi('BoardSummary')
+
+export const SyncStateSchema = z.object({
+  vector: VectorSchema,
+  entries: z.number().int().openapi({ description: 'entries held in the board space' }),
+  joined: z.boolean().openapi({ description: 'this node replicates the board (subscribed to its topic)' }),
+  peers: z.array(z.string()).openapi({ description: 'connected peers subscribed to the board' }),
+  pending: z.number().int().openapi({ description: 'entries this node holds back for a missing predecessor (all spaces)' })
+}).openapi('SyncState')
+
+export const BoardDetailSchema = BoardSummarySchema.extend({
+  writable: z.boolean().openapi({ description: 'this node may write the board' }),
+  workflow: WorkflowSchema,
+  tasks: z.array(TaskSchema),
+  claims: z.array(ClaimSchema),
+  workload: z.array(z.object({ person: z.string(), estimate: z.number() })).openapi({ description: 'open claimed estimate per person' }),
+  ready: z.array(z.string()),
+  sync: SyncStateSchema
+}).openapi('BoardDetail')
+
+export const CreateBoardSchema = z.object({
+  name: z.string().min(1).max(200),
+  workflow: WorkflowInputSchema.optional().openapi({ description: 'default: todo → doing → review → done' })
+}).openapi('CreateBoard')
+
+// Field bounds (title length, estimate range, dates) are the board's to check (InvalidTaskError);
+// the schemas here check types only, so every bad field is reported the same way.
+const fields = {
+  description: z.string().optional(),
+  estimate: z.number().optional().openapi({ description: 'workload points, 0 to 1,000,000' }),
+  labels: z.array(z.string()).max(1024).optional(),
+  due: z.string().nullable().optional().openapi({ description: 'ISO date, or null for none' })
+}
+
+export const NewTaskSchema = z.object({
+  title: z.string(),
+  status: z.string().optional().openapi({ description: "default: the workflow's first state" }),
+  ...fields
+}).openapi('NewTask')
+
+export const TaskEditSchema = z.object({ title: z.string().optional(), ...fields }).openapi('TaskEdit')
+
+const taskRef = z.string().min(1).max(MAX_TASK_ID)
+
+export const MoveSchema = z.object({
+  status: z.string().min(1).max(64).optional(),
+  before: taskRef.optional().openapi({ description: 'place it just before this task of the column' }),
+  after: taskRef.optional().openapi({ description: 'place it just after this task of the column' })
+}).openapi('Move')
+
+export const StatusQuerySchema = z.object({ status: z.string().max(64).optional() })
+
+export const TaskDetailSchema = z.object({
+  task: TaskSchema,
+  claimants: z.array(ClaimantSchema),
+  history: z.array(HistoryEventSchema)
+}).openapi('TaskDetail')
+
+export const ClaimResultSchema = ClaimSchema.extend({ entry: z.string() }).openapi('ClaimResult')
+
+export const boardRoutes = {
+  createBoard: createRoute({
+    method: 'post',
+    path: '/api/v1/boards',
+    summary: 'Create a board; this node is its creator and replicates it',
+    request: { body: body(CreateBoardSchema) },
+    responses: { 201: json(z.object({ board: z.string() }), 'created'), ...problems(400, 401, 403) }
+  }),
+  listBoards: createRoute({
+    method: 'get',
+    path: '/api/v1/boards',
+    summary: 'Boards held here',
+    responses: { 200: json(z.object({ boards: z.array(BoardSummarySchema) }), 'boards'), ...problems(401, 403) }
+  }),
+  board: createRoute({
+    method: 'get',
+    path: '/api/v1/boards/{board}',
+    summary: 'A board: workflow, tasks, claims, workload, ready tasks and sync state',
+    request: { params: BoardParamSchema },
+    responses: { 200: json(BoardDetailSchema, 'the board'), ...problems(401, 403, 404) }
+  }),
+  setWorkflow: createRoute({
+    method: 'put',
+    path: '/api/v1/boards/{board}/workflow',
+    summary: "Replace the board's workflow (refused if it drops a state tasks are in)",
+    request: { params: BoardParamSchema, body: body(WorkflowInputSchema) },
+    responses: { 200: json(z.object({ workflow: WorkflowSchema }), 'the workflow in force'), ...problems(400, 401, 403, 404) }
+  }),
+  addTask: createRoute({
+    method: 'post',
+    path: '/api/v1/boards/{board}/tasks',
+    summary: 'Add a task at the end of its column',
+    request: { params: BoardParamSchema, body: body(NewTaskSchema) },
+    responses: { 201: json(TaskSchema, 'the task'), ...problems(400, 401, 403, 404, 409) }
+  }),
+  listTasks: createRoute({
+    method: 'get',
+    path: '/api/v1/boards/{board}/tasks',
+    summary: 'Tasks by workflow state, then column order, with who holds each',
+    request: { params: BoardParamSchema, query: StatusQuerySchema },
+    responses: { 200: json(z.object({ tasks: z.array(TaskSchema) }), 'tasks'), ...problems(400, 401, 403, 404) }
+  }),
+  task: createRoute({
+    method: 'get',
+    path: '/api/v1/boards/{board}/tasks/{task}',
+    summary: 'A task, its claims and its history: which signed entry changed what, by whom, when',
+    request: { params: TaskParamSchema },
+    responses: { 200: json(TaskDetailSchema, 'the task'), ...problems(401, 403, 404) }
+  }),
+  editTask: createRoute({
+    method: 'patch',
+    path: '/api/v1/boards/{board}/tasks/{task}',
+    summary: "Edit a task's title, description, estimate, labels or due date",
+    request: { params: TaskParamSchema, body: body(TaskEditSchema) },
+    responses: { 200: json(TaskSchema, 'the task'), ...problems(400, 401, 403, 404) }
+  }),
+  moveTask: createRoute({
+    method: 'post',
+    path: '/api/v1/boards/{board}/tasks/{task}/move',
+    summary: 'Move a task to another state (as the workflow allows) and/or another place in its column',
+    request: { params: TaskParamSchema, body: body(MoveSchema) },
+    responses: { 200: json(TaskSchema, 'the task'), ...problems(400, 401, 403, 404, 409) }
+  }),
+  deleteTask: createRoute({
+    method: 'delete',
+    path: '/api/v1/boards/{board}/tasks/{task}',
+    summary: "Delete a task (and drop it from other tasks' dependencies)",
+    request: { params: TaskParamSchema },
+    responses: { 200: json(z.object({ deleted: z.string() }), 'deleted'), ...problems(401, 403, 404) }
+  }),
+  claimTask: createRoute({
+    method: 'post',
+    path: '/api/v1/boards/{board}/tasks/{task}/claim',
+    summary: 'Claim a task: a task/claim entry; the earliest active claim wins, and a contested claim shows as such',
+    request: { params: TaskParamSchema },
+    responses: { 200: json(ClaimResultSchema, 'the claim state after the entry'), ...problems(401, 403, 404) }
+  }),
+  releaseTask: createRoute({
+    method: 'post',
+    path: '/api/v1/boards/{board}/tasks/{task}/release',
+    summary: 'Release a claim of this node on a task: a task/release entry',
+    request: { params: TaskParamSchema },
+    responses: { 200: json(ClaimResultSchema, 'the claim state after the entry'), ...problems(401, 403, 404) }
+  }),
+  comment: createRoute({
+    method: 'post',
+    path: '/api/v1/boards/{board}/tasks/{task}/comments',
+    summary: 'Comment on a task',
+    request: { params: TaskParamSchema, body: body(z.object({ text: z.string() }).openapi('NewComment')) },
+    responses: { 201: json(z.object({ id: z.string(), task: TaskSchema }), 'the comment id and the task'), ...problems(400, 401, 403, 404) }
+  }),
+  depend: createRoute({
+    method: 'post',
+    path: '/api/v1/boards/{board}/tasks/{task}/dependencies',
+    summary: 'Make a task wait for another (refused if that would make a cycle)',
+    request: { params: TaskParamSchema, body: body(z.object({ on: taskRef }).openapi('NewDependency')) },
+    responses: { 200: json(TaskSchema, 'the task'), ...problems(400, 401, 403, 404, 409) }
+  }),
+  undepend: createRoute({
+    method: 'delete',
+    path: '/api/v1/boards/{board}/tasks/{task}/dependencies/{on}',
+    summary: 'Stop a task waiting for another',
+    request: { params: DependencyParamSchema },
+    responses: { 200: json(TaskSchema, 'the task'), ...problems(401, 403, 404) }
+  })
+}
+
+export type Task = z.infer<typeof TaskSchema>
+export type Claim = z.infer<typeof ClaimSchema>
+export type Claimant = z.infer<typeof ClaimantSchema>
+export type HistoryEvent = z.infer<typeof HistoryEventSchema>
+export type Workflow = z.infer<typeof WorkflowSchema>
+export type BoardSummary = z.infer<typeof BoardSummarySchema>
+export type BoardDetail = z.infer<typeof BoardDetailSchema>
+export type TaskDetail = z.infer<typeof TaskDetailSchema>
+export type ClaimResult = z.infer<typeof ClaimResultSchema>

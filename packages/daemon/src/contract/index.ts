@@ -1,0 +1,34 @@
+/**
+ * The daemon's HTTP API contract: every route's method, path and request and response schemas
+ * (zod), and the types inferred from them. The daemon serves these routes and generates its
+ * OpenAPI document from them; `@mutual/client` takes its types from here (as types only), so a
+ * wire shape has exactly one definition.
+ */
+import { boardRoutes } from './boards.js'
+import { inviteRoutes } from './invites.js'
+import { ledgerRoutes } from './ledger.js'
+import { nodeRoutes } from './node.js'
+import { orgRoutes } from './orgs.js'
+import { spaceRoutes } from './spaces.js'
+
+export const routes = {
+  ...nodeRoutes,
+  ...spaceRoutes,
+  ...boardRoutes,
+  ...inviteRoutes,
+  ...orgRoutes,
+  ...ledgerRoutes
+}
+
+export type Routes = typeof routes
+export type RouteName = keyof Routes
+
+export { probeRoutes } from './node.js'
+export * from './common.js'
+export type * from './node.js'
+export type * from './spaces.js'
+export type * from './boards.js'
+export type * from './invites.js'
+export type * from './orgs.js'
+export type * from './ledger.js'
+export { MAX_INVITE_SECONDS, MAX_INVITE_USES, INVITE_KINDS, INVITE_STATUSES } from './invites.js'

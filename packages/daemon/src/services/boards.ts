@@ -1,0 +1,180 @@
+import { createBoard, validateWorkflow, UnknownTaskError, type Board, type BoardReplica } from '@mutual/board'
+import { vectorSize, type Log } from '@mutual/log'
+import { topicOf, type MutualNode } from '@mutual/node'
+import type { Identity } from '@mutual/protocol'
+import type { BoardDetail, BoardSummary, ClaimResult, Task, TaskDetail, Workflow } from '../contract/index.js'
+import type { Boards } from './board-replicas.js'
+import { claimJson, historyJson, taskJson, tasksJson } from './board-json.js'
+
+export interface BoardServiceInit {
+  log: Log
+  node: MutualNode
+  identity: Identity
+  replicas: Boards
+}
+
+export interface TaskFields {
+  title?: string
+  description?: string
+  estimate?: number
+  labels?: string[]
+  due?: string | null
+}
+
+/**
+ * Boards and their tasks as users work them. Every edit is this node's, checked by the board
+ * (workflow, WIP, fields) and by who may write, and resolves once its entry is durable: an
+ * acknowledged edit survives a crash.
+ */
+export class BoardService {
+  private readonly init: BoardServiceInit
+
+  constructor (init: BoardServiceInit) {
+    this.init = init
+  }
+
+  async create (request: { name: string, workflow?: Record<string, unknown> }): Promise<{ board: string }> {
+    const { log, identity, node, replicas } = this.init
+    const workflow = request.workflow === undefined ? undefined : validateWorkflow(request.workflow)
+    const board = await createBoard(log, identity, { name: request.name, workflow })
+    await node.join(board)
+    await replicas.open(board)
+    return { board }
+  }
+
+  list (): BoardSummary[] {
+    return this.init.replicas.list().map(summary).sort((a, b) => a.name.localeCompare(b.name) || (a.board < b.board ? -1 : 1))
+  }
+
+  async detail (board: string): Promise<BoardDetail> {
+    const { log, node, replicas } = this.init
+    const replica = await replicas.open(board)
+    const tasks = tasksJson(replica)
+    const vector = log.vector(replica.space)
+    return {
+      ...summary(replica),
+      writable: await this.writable(replica),
+      workflow: replica.board.workflow(),
+      tasks,
+      claims: [...replica.claims()].map(([task, claim]) => claimJson(task, claim)),
+      workload: [...replica.workload()].map(([person, estimate]) => ({ person, estimate })),
+      ready: tasks.filter((t) => t.ready).map((t) => t.id),
+      sync: {
+        vector,
+        entries: vectorSize(vector),
+        joined: node.joined().includes(replica.space),
+        peers: this.boardPeers(replica.space),
+        pending: log.pending
+      }
+    }
+  }
+
+  async setWorkflow (board: string, input: Record<string, unknown>): Promise<{ workflow: Workflow }> {
+    const replica = await this.init.replicas.open(board)
+    const workflow = validateWorkflow(input)
+    await this.write(replica, (b) => { b.setWorkflow(workflow) })
+    return { workflow: replica.board.workflow() }
+  }
+
+  async addTask (board: string, fields: TaskFields & { title: string, status?: string }): Promise<Task> {
+    const replica = await this.init.replicas.open(board)
+    const id = await this.write(replica, (b) => b.addTask(fields))
+    return this.taskOf(replica, id)
+  }
+
+  async tasks (board: string, filter: { status?: string } = {}): Promise<Task[]> {
+    const replica = await this.init.replicas.open(board)
+    const { status } = filter
+    return tasksJson(replica).filter((t) => status === undefined || status === '' || t.status === status)
+  }
+
+  async task (board: string, task: string): Promise<TaskDetail> {
+    const replica = await this.init.replicas.open(board)
+    const json = this.taskOf(replica, task)
+    const history = await replica.history(task)
+    return { task: json, claimants: claimJson(task, replica.claims().get(task)).claimants, history: history.map(historyJson) }
+  }
+
+  async editTask (board: string, task: string, fields: TaskFields): Promise<Task> {
+    return await this.change(board, task, (b) => { b.editTask(task, fields) })
+  }
+
+  async moveTask (board: string, task: string, move: { status?: string, before?: string, after?: string }): Promise<Task> {
+    return await this.change(board, task, (b) => { b.moveTask(task, move) })
+  }
+
+  async deleteTask (board: string, task: string): Promise<{ deleted: string }> {
+    const replica = await this.init.replicas.open(board)
+    await this.write(replica, (b) => { b.deleteTask(task) })
+    return { deleted: task }
+  }
+
+  async comment (board: string, task: string, text: string): Promise<{ id: string, task: Task }> {
+    const replica = await this.init.replicas.open(board)
+    const id = await this.write(replica, (b) => b.comment(task, text))
+    return { id, task: this.taskOf(replica, task) }
+  }
+
+  async depend (board: string, task: string, on: string): Promise<Task> {
+    return await this.change(board, task, (b) => { b.depend(task, on) })
+  }
+
+  async undepend (board: string, task: string, on: string): Promise<Task> {
+    return await this.change(board, task, (b) => { b.undepend(task, on) })
+  }
+
+  /** A task/claim or task/release entry of this node's; the claim state after it. */
+  async claim (board: string, task: string, action: 'claim' | 'release'): Promise<ClaimResult> {
+    const replica = await this.init.replicas.open(board)
+    await this.init.replicas.assertWritable(replica)
+    const held = replica.claims().get(task)?.claimants.some((cl) => cl.author === this.init.identity.id) === true
+    // A release may name a task deleted since it was claimed; anything else must be on the board.
+    if (replica.board.task(task) === undefined && !(action === 'release' && held)) throw new UnknownTaskError(`no task ${task} on board ${replica.space}`)
+    const entry = action === 'claim' ? await replica.claim(task) : await replica.release(task)
+    return { ...claimJson(task, replica.claims().get(task)), entry: entry.id.toString() }
+  }
+
+  private async change (board: string, task: string, fn: (b: Board) => void): Promise<Task> {
+    const replica = await this.init.replicas.open(board)
+    await this.write(replica, fn)
+    return this.taskOf(replica, task)
+  }
+
+  /** Runs an edit of this node's and resolves once its entry is durable. */
+  private async write<T> (replica: BoardReplica, fn: (board: Board) => T): Promise<T> {
+    await this.init.replicas.assertWritable(replica)
+    let result: T | undefined
+    replica.edit((board) => { result = fn(board) })
+    await replica.flush()
+    return result as T
+  }
+
+  private taskOf (replica: BoardReplica, id: string): Task {
+    const task = replica.board.task(id)
+    if (task === undefined) throw new UnknownTaskError(`no task ${id} on board ${replica.space}`)
+    const ready = replica.board.ready().some((t) => t.id === id)
+    return taskJson(task, replica.claims().get(id), ready)
+  }
+
+  private async writable (replica: BoardReplica): Promise<boolean> {
+    try {
+      await this.init.replicas.assertWritable(replica)
+      return true
+    } catch (err) {
+      if ((err as Error).name !== 'ReadOnlyBoardError') throw err
+      return false
+    }
+  }
+
+  /** Connected peers subscribed to the board's gossip topic: those replicating it live with this node. */
+  private boardPeers (space: string): string[] {
+    const { node } = this.init
+    const pubsub = (node.libp2p.services as { pubsub?: { getSubscribers?: (topic: string) => Array<{ toString: () => string }> } }).pubsub
+    const subscribers = new Set((pubsub?.getSubscribers?.(topicOf(space)) ?? []).map((p) => p.toString()))
+    return node.peers().map((p) => p.id).filter((id) => subscribers.has(id)).sort()
+  }
+}
+
+function summary (r: BoardReplica): BoardSummary {
+  return { board: r.space, name: r.board.name(), creator: r.creator, tasks: r.board.tasks().length, writers: r.writers() }
+}

@@ -1,0 +1,36 @@
+import type { Boards } from './board-replicas.js'
+import type { BoardService } from './boards.js'
+import type { Invites } from './invites.js'
+import type { JoinComponents } from './join.js'
+import type { LedgerService } from './ledger.js'
+import type { MarketService } from './market.js'
+import type { NodeService } from './node-service.js'
+import type { OrgService } from './orgs.js'
+import type { SpaceService } from './spaces.js'
+
+/**
+ * The daemon's services: what users can do, over the node and the domain packages, knowing
+ * nothing of HTTP. The composition root (`daemon.ts`) makes them; the HTTP layer calls them.
+ */
+export interface Services {
+  node: NodeService
+  spaces: SpaceService
+  boards: BoardService
+  /** a running replica per board held */
+  replicas: Boards
+  orgs: OrgService
+  market: MarketService
+  ledger: LedgerService
+  invites: Invites
+  /** what joining with a ticket needs */
+  joining: JoinComponents
+}
+
+export { NodeService } from './node-service.js'
+export { SpaceService } from './spaces.js'
+export { BoardService } from './boards.js'
+export { OrgService } from './orgs.js'
+export { MarketService } from './market.js'
+export { LedgerService, ledgerParticipants } from './ledger.js'
+export { Invites } from './invites.js'
+export { join } from './join.js'

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto'
+import type { CID, Identity, SignedEntry } from '@mutual/protocol'
+import { UnknownSpaceError, type Log } from '@mutual/log'
+import type { MutualNode } from '@mutual/node'
+import {
+  SPACE_POLICY, TASK_ACCEPT, TASK_ANNOUNCE, TASK_APPLY, TASK_DECLINE, announceSchema, grantRefs, marketView, spaceEntriesOf, spacePolicySchema,
+  type AnnounceBody, type ApplyBody
+} from '@mutual/org'
+import type { Announcement, Entry, Market, MarketSummary } from '../contract/index.js'
+import { NotFoundError } from '../errors.js'
+import { entryToJson, toJson } from './json.js'
+import { parse } from './parse.js'
+
+export interface MarketServiceInit {
+  log: Log
+  node: MutualNode
+  identity: Identity
+}
+
+export interface AnnounceRequest {
+  board?: string
+  task?: string
+  title: string
+  summary?: string
+  skills?: string[]
+  estimate?: number
+  valueWeight?: number
+  deadline?: number
+}
+
+/** Open task markets: announcements, applications, and signed decisions on them. */
+export class MarketService {
+  private readonly init: MarketServiceInit
+
+  constructor (init: MarketServiceInit) {
+    this.init = init
+  }
+
+  async create (name: string, grants?: unknown[]): Promise<{ market: string, genesis: Entry }> {
+    const { log, identity, node } = this.init
+    const genesis = await log.createSpace(identity, { kind: 'market', name, policy: { write: 'anyone', writers: [] }, encrypted: false, nonce: randomBytes(16) })
+    if (grants !== undefined && grants.length > 0) {
+      await log.append(identity, genesis.space, SPACE_POLICY, parse(spacePolicySchema, { grants, read: 'public' }, 'policy'))
+    }
+    await node.join(genesis.space)
+    return { market: genesis.space, genesis: entryToJson(genesis) }
+  }
+
+  list (): MarketSummary[] {
+    const { log } = this.init
+    return log.spaces().sort().flatMap((space) => {
+      const g = log.genesis(space)
+      return g?.entry.body.kind === 'market' ? [{ market: space, name: g.entry.body.name, owner: g.entry.author }] : []
+    })
+  }
+
+  async show (market: string): Promise<Market> {
+    this.held(market)
+    const announcements = toJson(marketView(await spaceEntriesOf(this.init.log, market))) as Announcement[]
+    return { market, name: this.init.log.genesis(market)?.entry.body.name ?? '', announcements }
+  }
+
+  async announce (market: string, r: AnnounceRequest): Promise<Entry> {
+    this.held(market)
+    const body = parse<AnnounceBody>(announceSchema, {
+      ...(r.board !== undefined ? { board: r.board } : {}),
+      ...(r.task !== undefined ? { task: r.task } : {}),
+      title: r.title,
+      summary: r.summary ?? '',
+      skills: r.skills ?? [],
+      estimate: r.estimate ?? 0,
+      valueWeight: r.valueWeight ?? 1,
+      ...(r.deadline !== undefined ? { deadline: r.deadline } : {})
+    }, 'announcement')
+    return entryToJson(await this.init.log.append(this.init.identity, market, TASK_ANNOUNCE, body))
+  }
+
+  async apply (market: string, announcement: string, note?: string): Promise<Entry> {
+    this.held(market)
+    const ann = await this.byId(market, announcement, TASK_ANNOUNCE)
+    return entryToJson(await this.init.log.append<ApplyBody>(this.init.identity, market, TASK_APPLY, { announcement: ann.id, note: note ?? '' }, [ann.id]))
+  }
+
+  /** Accepts or declines an application with a signed reason (the announcer, or a reviewer or admin the market grants). */
+  async decide (market: string, id: string, decision: 'accept' | 'decline', reason: string): Promise<Entry> {
+    const { log, identity } = this.init
+    this.held(market)
+    const application = await this.byId(market, id, TASK_APPLY) as SignedEntry<ApplyBody>
+    const announcement = await this.byId(market, application.entry.body.announcement.toString(), TASK_ANNOUNCE)
+    const refs: CID[] = [application.id, announcement.id]
+    if (announcement.entry.author !== identity.id) {
+      try {
+        refs.push(...await grantRefs(log, market, identity.id))
+      } catch (err) {
+        // No grant: the market's rules refuse the decision, with their own named error.
+        if ((err as Error).name !== 'OrgError') throw err
+      }
+    }
+    const type = decision === 'accept' ? TASK_ACCEPT : TASK_DECLINE
+    return entryToJson(await log.append(identity, market, type, { application: application.id, reason }, refs))
+  }
+
+  private held (market: string): void {
+    if (this.init.log.genesis(market)?.entry.body.kind !== 'market') throw new UnknownSpaceError(`no market ${market.slice(0, 128)} here`)
+  }
+
+  private async byId (market: string, id: string, type: string): Promise<SignedEntry> {
+    const entry = await this.init.log.getById(id).catch(() => undefined)
+    if (entry === undefined || entry.space !== market || entry.entry.type !== type) throw new NotFoundError(`no ${type} ${id.slice(0, 128)} in ${market}`)
+    return entry
+  }
+}

@@ -1,0 +1,165 @@
+import { parseCid, type Identity } from '@mutual/protocol'
+import { UnknownSpaceError, type Log } from '@mutual/log'
+import type { MutualNode } from '@mutual/node'
+import {
+  NotAdminError, OrgError, acceptFederation, approveProposal, changeSchema, createFederation, createGrantedSpace, createOrg, credentialSchema,
+  federationState, issueCredential, loadOrgState, proposeChange, revokeCredential, spaceEntriesOf, spacePolicySchema, type OrgRegistry, type OrgState
+} from '@mutual/org'
+import type { Entry, Federation, Org, OrgSummary } from '../contract/index.js'
+import { InvalidRequestError } from '../errors.js'
+import { entryToJson, fromJson, toJson } from './json.js'
+import { parse } from './parse.js'
+
+export interface OrgServiceInit {
+  log: Log
+  node: MutualNode
+  identity: Identity
+  orgs: OrgRegistry
+}
+
+/** Organizations, the spaces they are granted, and federations of them. */
+export class OrgService {
+  private readonly init: OrgServiceInit
+
+  constructor (init: OrgServiceInit) {
+    this.init = init
+  }
+
+  async create (name: string): Promise<{ org: string, genesis: Entry }> {
+    const genesis = await createOrg(this.init.log, this.init.identity, name)
+    await this.init.node.join(genesis.space)
+    return { org: genesis.space, genesis: entryToJson(genesis) }
+  }
+
+  list (): OrgSummary[] {
+    const { log, identity, orgs } = this.init
+    return log.spaces().sort().flatMap((space) => {
+      if (log.genesis(space)?.entry.body.kind !== 'org') return []
+      const state = orgs.state(space)
+      if (state === undefined) return []
+      const roles = [...(state.members.get(identity.id)?.roles ?? [])] as string[]
+      const admin = state.admins.get(identity.id)
+      if (admin !== undefined && admin.removed === undefined) roles.unshift('admin')
+      return [{ org: space, name: this.nameOf(space), members: state.members.size, roles: [...new Set(roles)] }]
+    })
+  }
+
+  async show (org: string): Promise<Org> {
+    return orgToJson(await this.stateOf(org), this.nameOf(org))
+  }
+
+  async issueCredential (org: string, request: { member: string, roles: string[], expires?: number, kind?: string }): Promise<Entry> {
+    const body = parse(credentialSchema, { ...request, kind: request.kind ?? 'person' }, 'credential')
+    this.asAdmin(await this.stateOf(org))
+    return entryToJson(await issueCredential(this.init.log, this.init.identity, org, body))
+  }
+
+  /** Revokes a member's live credentials (or one credential by id), naming their log heads as this node has seen them. */
+  async revoke (org: string, member: string, reason: string): Promise<{ revocations: Entry[] }> {
+    const state = await this.stateOf(org)
+    this.asAdmin(state)
+    const ids = state.credentials.has(member)
+      ? [member]
+      : [...state.credentials.values()].filter((cr) => cr.member === member && cr.revoked === undefined).map((cr) => cr.id)
+    if (ids.length === 0) throw new OrgError(`${member} holds no live credential of ${org}`)
+    const revocations: Entry[] = []
+    for (const id of ids) revocations.push(entryToJson(await revokeCredential(this.init.log, this.init.identity, org, id, reason)))
+    return { revocations }
+  }
+
+  async propose (org: string, change: unknown): Promise<Entry> {
+    const parsed = parse(changeSchema, fromJson(change, 'change'), 'change')
+    this.asAdmin(await this.stateOf(org))
+    return entryToJson(await proposeChange(this.init.log, this.init.identity, org, parsed))
+  }
+
+  async approve (org: string, proposal: string): Promise<{ approval: Entry, enacted: boolean }> {
+    const approval = await approveProposal(this.init.log, this.init.identity, org, proposal)
+    return { approval: entryToJson(approval), enacted: approval.entry.body.enacts }
+  }
+
+  /** Takes an entry signed elsewhere (an offline admin key, another node) for the org or a space it governs; every rule is checked. */
+  async ingest (org: string, base64: string): Promise<{ status: string }> {
+    await this.stateOf(org)
+    const { status } = await this.init.log.ingest(Buffer.from(base64, 'base64'))
+    await this.init.orgs.settled()
+    return { status }
+  }
+
+  async createGrantedSpace (request: { name: string, kind?: 'board' | 'market' | 'ledger' | 'raw', grants: unknown[], read?: 'public' | 'grants', encrypted?: boolean }): Promise<{ space: string, genesis: Entry }> {
+    const policy = parse(spacePolicySchema, { grants: request.grants, read: request.read ?? 'public' }, 'policy')
+    for (const g of policy.grants) {
+      const target = 'org' in g ? g.org : g.federation
+      if (parseCid(target) === undefined) throw new InvalidRequestError(`"${target}" is not a space id`)
+    }
+    const genesis = await createGrantedSpace(this.init.log, this.init.identity, { kind: request.kind ?? 'board', name: request.name, policy, encrypted: request.encrypted ?? false })
+    await this.init.node.join(genesis.space)
+    return { space: genesis.space, genesis: entryToJson(genesis) }
+  }
+
+  async createFederation (name: string, orgs: string[]): Promise<{ federation: string, genesis: Entry }> {
+    for (const org of orgs) if (parseCid(org) === undefined) throw new InvalidRequestError(`"${org.slice(0, 128)}" is not an org id`)
+    const genesis = await createFederation(this.init.log, this.init.identity, name, [...new Set(orgs)])
+    await this.init.node.join(genesis.space)
+    for (const org of orgs) await this.init.node.join(org)
+    return { federation: genesis.space, genesis: entryToJson(genesis) }
+  }
+
+  async acceptFederation (federation: string, org: string): Promise<Entry> {
+    this.federationGenesis(federation)
+    return entryToJson(await acceptFederation(this.init.log, this.init.identity, federation, org))
+  }
+
+  async federation (federation: string): Promise<Federation> {
+    const genesis = this.federationGenesis(federation)
+    const state = federationState(await spaceEntriesOf(this.init.log, federation))
+    return {
+      federation,
+      name: genesis.entry.body.name,
+      creator: genesis.entry.author,
+      orgs: state.charter?.orgs ?? [],
+      accepted: [...state.accepts.keys()],
+      inForce: state.inForce,
+      ...(state.inForceAt !== undefined ? { inForceAt: state.inForceAt } : {})
+    }
+  }
+
+  private federationGenesis (federation: string): NonNullable<ReturnType<Log['genesis']>> {
+    const genesis = this.init.log.genesis(federation)
+    if (genesis?.entry.body.kind !== 'federation') throw new UnknownSpaceError(`no federation ${federation.slice(0, 128)} here`)
+    return genesis
+  }
+
+  private nameOf (space: string): string {
+    return this.init.log.genesis(space)?.entry.body.name ?? ''
+  }
+
+  private async stateOf (org: string): Promise<OrgState> {
+    return await loadOrgState(this.init.log, org)
+  }
+
+  /** This node's identity must be a current admin of the org. */
+  private asAdmin (state: OrgState): void {
+    const admin = state.admins.get(this.init.identity.id)
+    if (admin === undefined || admin.removed !== undefined) throw new NotAdminError(`this node (${this.init.identity.id}) is not an admin of ${state.org}`)
+  }
+}
+
+/** An org's state as JSON: members with roles, admins, threshold, delegations, policy versions, open proposals. */
+export function orgToJson (state: OrgState, name: string): Org {
+  return {
+    org: state.org,
+    name,
+    founder: state.founder,
+    admins: [...state.admins].map(([id, a]) => ({ id, since: a.since, removed: a.removed !== undefined })),
+    members: [...state.members].map(([id, m]) => ({
+      id, roles: m.roles, credential: m.credential, kind: m.kind, ...(m.expires !== undefined ? { expires: m.expires } : {}), revoked: m.revoked !== undefined
+    })),
+    threshold: { ...state.threshold },
+    delegations: [...state.delegations].map(([agent, d]) => ({ agent, id: d.id, operator: d.operator, scopes: d.scopes, expires: d.expires, revoked: d.revoked !== undefined })),
+    policies: state.policies.map((p) => ({ version: p.version, proposal: p.proposal, enactedBy: p.enactedBy, policy: toJson(p.policy) })),
+    proposals: [...state.proposals.values()].map((p) => ({
+      id: p.id, author: p.author, change: toJson(p.change), threshold: p.threshold, approvals: p.approvals.map((a) => ({ id: a.id, author: a.author, as: a.as }))
+    }))
+  }
+}
