@@ -40,7 +40,7 @@ describe('organizations through the CLI', () => {
 
     await ok(a, ['org', 'grant', orgA, b.ready.id, '--role', 'member', '--role', 'reviewer'])
     const members = await json<{ members: Array<{ id: string, roles: string[] }> }>(a, ['org', 'members', orgA])
-    expect(members.members).toEqual([expect.objectContaining({ id: b.ready.id, roles: ['member', 'reviewer'] })])
+    expect(members.members).toEqual([expect.objectContaining({ id: a.ready.id, roles: ['admin'] }), expect.objectContaining({ id: b.ready.id, roles: ['member', 'reviewer'] })])
     expect(await ok(a, ['org', 'show', orgA])).toContain(b.ready.id)
 
     const proposal = await ok(a, ['org', 'policy', 'propose', orgA, '{"effort":6000,"quality":4000}'])

@@ -24,7 +24,8 @@ describe('inviting into an organization through the CLI', () => {
     expect(ticket).toMatch(/^mutual1:/)
     expect(await ok(b, ['join', ticket])).toBe(org)
     const members = await mutualJson<{ members: Array<{ id: string, roles: string[] }> }>(['org', 'members', org, '--json', '--home', a.home])
-    expect(members.members).toEqual([expect.objectContaining({ id: b.ready.id, roles: ['member', 'reviewer'] })])
+    // Admins are members: the founder is listed with the admin role beside the one they invited.
+    expect(members.members).toEqual([expect.objectContaining({ id: a.ready.id, roles: ['admin'] }), expect.objectContaining({ id: b.ready.id, roles: ['member', 'reviewer'] })])
 
     const again = await mutual(['join', ticket, '--home', b.home])
     expect(again.code).not.toBe(0)

@@ -1,6 +1,6 @@
 import { UnauthorizedError, type GenesisBody, type SignedEntry } from '@mutual/protocol'
 import { genesisPolicy, type Authorizer } from '@mutual/log'
-import { BOARD_GRANT, BOARD_UPDATE } from './records.js'
+import { BOARD_GRANT, BOARD_REMOVE, BOARD_UPDATE } from './records.js'
 import { checkUpdateOnce } from './update-check.js'
 
 /**
@@ -38,8 +38,8 @@ export function boardUpdateRule (): Authorizer {
 function authorizeBoard (entry: SignedEntry, genesis: SignedEntry<GenesisBody>, refs: SignedEntry[]): void {
   const author = entry.entry.author
   const creator = genesis.entry.author
-  if (entry.entry.type === BOARD_GRANT) {
-    if (author !== creator) throw new UnauthorizedError(`only the board's creator may grant writers; ${author} is not`)
+  if (entry.entry.type === BOARD_GRANT || entry.entry.type === BOARD_REMOVE) {
+    if (author !== creator) throw new UnauthorizedError(`only the board's creator may grant or remove writers; ${author} is not`)
     return
   }
   if (author === creator || mayWrite(genesis.entry.body, author)) return

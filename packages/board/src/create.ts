@@ -11,6 +11,11 @@ export interface CreateBoardOptions {
   workflow?: Workflow
   /** identities that may write without a grant */
   writers?: string[]
+  /**
+   * Makes the space instead of a plain board genesis: a space whose writers an organization
+   * grants, say (its genesis must be of kind board). The board's first update follows it.
+   */
+  space?: () => Promise<{ space: string }>
 }
 
 /**
@@ -21,13 +26,15 @@ export interface CreateBoardOptions {
 export async function createBoard (log: Log, identity: Identity, options: CreateBoardOptions): Promise<string> {
   const doc = new Y.Doc()
   new Board(doc, { author: identity.id }).initialize(options.name, options.workflow)
-  const genesis = await log.createSpace(identity, {
-    kind: 'board',
-    name: options.name,
-    policy: { write: 'listed', writers: [...(options.writers ?? [])] },
-    encrypted: false,
-    nonce: crypto.getRandomValues(new Uint8Array(16))
-  })
+  const genesis = options.space !== undefined
+    ? await options.space()
+    : await log.createSpace(identity, {
+      kind: 'board',
+      name: options.name,
+      policy: { write: 'listed', writers: [...(options.writers ?? [])] },
+      encrypted: false,
+      nonce: crypto.getRandomValues(new Uint8Array(16))
+    })
   await log.append(identity, genesis.space, BOARD_UPDATE, { update: Y.encodeStateAsUpdate(doc) })
   doc.destroy()
   return genesis.space

@@ -10,7 +10,7 @@ export { Board, ROOTS, type BoardInit, type MoveTo } from './board.js'
 export { type Task, type Comment, type NewTask, type TaskEdit, LIMITS } from './task.js'
 export { type Workflow, type WorkflowState, defaultWorkflow, validateWorkflow, allowsTransition } from './workflow.js'
 export {
-  boardRecordTypes, boardUpdateSchema, boardGrantSchema, taskClaimSchema, BOARD_UPDATE, BOARD_GRANT, TASK_CLAIM, TASK_RELEASE, MAX_TASK_ID,
+  boardRecordTypes, boardUpdateSchema, boardGrantSchema, taskClaimSchema, BOARD_UPDATE, BOARD_GRANT, BOARD_REMOVE, boardRemoveSchema, type BoardRemoveBody, TASK_CLAIM, TASK_RELEASE, MAX_TASK_ID,
   type BoardUpdateBody, type BoardGrantBody, type TaskClaimBody
 } from './records.js'
 export { boardAuthorizer, boardUpdateRule } from './authorize.js'

@@ -4,6 +4,7 @@ import { MAX_UPDATE_BYTES } from './update-check.js'
 
 export const BOARD_UPDATE = 'board/update'
 export const BOARD_GRANT = 'board/grant'
+export const BOARD_REMOVE = 'board/remove'
 export const TASK_CLAIM = 'task/claim'
 export const TASK_RELEASE = 'task/release'
 
@@ -23,6 +24,14 @@ export type BoardUpdateBody = z.infer<typeof boardUpdateSchema>
 export const boardGrantSchema = z.strictObject({ writer: schemas.identityId })
 export type BoardGrantBody = z.infer<typeof boardGrantSchema>
 
+/**
+ * Removes `writer` from the board; only its creator may. `seq` is the writer's head in the board
+ * as the creator saw it: their entries past it stop counting on every node (a cut-off by sequence
+ * number, so backdating does not help), and nothing more of theirs is taken.
+ */
+export const boardRemoveSchema = z.strictObject({ writer: schemas.identityId, seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) })
+export type BoardRemoveBody = z.infer<typeof boardRemoveSchema>
+
 export const taskClaimSchema = z.strictObject({ task: z.string().min(1).max(MAX_TASK_ID) })
 export type TaskClaimBody = z.infer<typeof taskClaimSchema>
 
@@ -32,6 +41,7 @@ export function boardRecordTypes (): Array<RecordType<any>> {
     // The update plus the entry's other fields and signature, with room to spare.
     { type: BOARD_UPDATE, schema: boardUpdateSchema, maxEntryBytes: MAX_UPDATE_BYTES + 4 * 1024 },
     { type: BOARD_GRANT, schema: boardGrantSchema, maxEntryBytes: 4 * 1024 },
+    { type: BOARD_REMOVE, schema: boardRemoveSchema, maxEntryBytes: 4 * 1024 },
     { type: TASK_CLAIM, schema: taskClaimSchema, maxEntryBytes: 4 * 1024 },
     { type: TASK_RELEASE, schema: taskClaimSchema, maxEntryBytes: 4 * 1024 }
   ]

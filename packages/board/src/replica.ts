@@ -5,7 +5,7 @@ import { Board } from './board.js'
 import { claimRecord, claimState, type ClaimRecord, type TaskClaim } from './claims.js'
 import { NotABoardError, ReadOnlyBoardError, ReplicaClosedError, UnknownTaskError } from './errors.js'
 import { taskHistory, type HistoryEvent } from './history.js'
-import { BOARD_GRANT, BOARD_UPDATE, TASK_CLAIM, TASK_RELEASE } from './records.js'
+import { BOARD_GRANT, BOARD_REMOVE, BOARD_UPDATE, TASK_CLAIM, TASK_RELEASE, type BoardRemoveBody } from './records.js'
 import { decodeSnapshot, encodeSnapshot, snapshotKey } from './snapshot.js'
 import { checkUpdate, checkUpdateOnce } from './update-check.js'
 import { EditBatcher } from './edit-batcher.js'
@@ -108,9 +108,10 @@ export class BoardReplica {
     return Object.fromEntries([...this.heads].map(([a, h]) => [a, { ...h }]))
   }
 
-  /** Identities allowed to write besides the creator: listed in the genesis or granted. */
+  /** Identities allowed to write besides the creator: listed in the genesis or granted, and not removed (their log cut). */
   writers (): string[] {
-    return [...new Set([...this.genesis().entry.body.policy.writers, ...this.grants.keys()])].sort()
+    const writers = new Set([...this.genesis().entry.body.policy.writers, ...this.grants.keys()])
+    return [...writers].filter((w) => this.log.head(this.space, w)?.frozenAt === undefined).sort()
   }
 
   async start (): Promise<void> {
@@ -184,6 +185,17 @@ export class BoardReplica {
     return await this.append(BOARD_GRANT, { writer })
   }
 
+  /**
+   * Removes a writer (the creator only): a `board/remove` naming their head as this node holds
+   * it; every node cuts their log there when it takes the entry in. Resolves once the cut is made here.
+   */
+  async remove (writer: string): Promise<SignedEntry> {
+    const seq = this.log.head(this.space, writer)?.seq ?? 0
+    const entry = await this.append(BOARD_REMOVE, { writer, seq })
+    await this.log.freeze(this.space, writer, seq, `removed by the board's creator (${cidString(entry.id)})`)
+    return entry
+  }
+
   claims (): Map<string, TaskClaim> {
     this.claimCache ??= claimState(this.claimRecords)
     return this.claimCache
@@ -240,6 +252,18 @@ export class BoardReplica {
       case BOARD_GRANT: {
         const writer = (entry.entry.body as { writer?: unknown }).writer
         if (author === this.creator && typeof writer === 'string') this.grants.set(writer, id)
+        break
+      }
+      case BOARD_REMOVE: {
+        const { writer, seq: at } = entry.entry.body as BoardRemoveBody
+        if (author !== this.creator || writer === this.creator) break
+        this.grants.delete(writer)
+        const head = this.log.head(this.space, writer)
+        if (head?.frozenAt === undefined || head.frozenAt > at) {
+          this.log.freeze(this.space, writer, at, `removed by the board's creator (${id})`).catch((err: Error) => {
+            if (err.name !== 'LogClosedError') this.emit({ type: 'error', error: err })
+          })
+        }
         break
       }
       case TASK_CLAIM:

@@ -18,6 +18,7 @@ import { acquireLock } from './lock.js'
 import { createLogger } from './logger.js'
 import { createMetrics, ensureDefaultMetrics, reasonLabel } from './metrics.js'
 import { type Boards, createBoards } from './services/board-replicas.js'
+import { Following } from './services/following.js'
 import { handleInvites } from './services/invite-protocol.js'
 import {
   BoardService, Invites, LedgerService, MarketService, NodeService, OrgService, SpaceService, ledgerParticipants, type Services
@@ -158,6 +159,9 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
     ensureDefaultMetrics(registry)
     const invites = new Invites({ log, identity, boards, addresses: () => node.addresses() })
     await handleInvites(node, invites, (err) => { logger.debug({ err }, 'invite stream failed') })
+    const following = new Following({ log, node, identity, orgs, onError: (space, err) => { logger.warn({ err, space }, 'could not follow a space of an org') } })
+    await following.start()
+    cleanup.push(async () => { following.stop() })
 
     let ready = false
     let url = ''
@@ -171,7 +175,7 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
     const services: Services = {
       node: new NodeService({ version: VERSION, node, log, config, home: paths.home, url: () => url }),
       spaces: new SpaceService({ log, node, identity }),
-      boards: new BoardService({ log, node, identity, replicas: boards }),
+      boards: new BoardService({ log, node, identity, replicas: boards, orgs }),
       replicas: boards,
       orgs: new OrgService({ log, node, identity, orgs }),
       market: new MarketService({ log, node, identity }),

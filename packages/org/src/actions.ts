@@ -14,7 +14,7 @@ import { policyEntry } from './policy-entry.js'
 import { revocationHeads } from './revocation.js'
 import { OrgError, UnknownOrgError } from './errors.js'
 import type { Heads } from './schema.js'
-import type { Role } from './roles.js'
+import { adminsWriteUnder, type Role } from './roles.js'
 
 /*
  * Helpers for the writing side: each reads what it needs from the log, builds the body and the
@@ -29,7 +29,9 @@ export async function spaceEntriesOf (log: Log, space: string): Promise<SignedEn
 
 /** The state of an org space this log holds. */
 export async function loadOrgState (log: Log, org: string): Promise<OrgState> {
-  if (log.genesis(org)?.entry.body.kind !== 'org') throw new UnknownOrgError(`no org space ${org} here`)
+  const kind = log.genesis(org)?.entry.body.kind
+  if (kind === undefined) throw new UnknownOrgError(`no organization ${org} here: join it with \`mutual join <ticket>\``)
+  if (kind !== 'org') throw new UnknownOrgError(`${org} is a ${kind}, not an organization`)
   return orgState(await spaceEntriesOf(log, org))
 }
 
@@ -202,6 +204,10 @@ export async function grantRefs (log: Log, space: string, member: string, now = 
       let credential: string | undefined
       for (const role of grant.roles) credential ??= newestCredential(state, member, now, role)
       if (credential !== undefined) return cids([policy.id.toString(), ...extra, credential])
+      // Admins are members: where the grant admits members (or admins), an admin's proof is enough.
+      if (adminsWriteUnder(grant.roles) && state.admins.get(member)?.removed === undefined && state.admins.has(member)) {
+        return cids([policy.id.toString(), ...extra, ...(member === state.founder ? [org] : adminRefsOf(state, member))])
+      }
     }
   }
   throw new OrgError(`${member} holds no live credential of an org ${space} grants`)

@@ -5,7 +5,7 @@ import { adminProof, credentialsOf } from './evidence.js'
 import { federationOrgsIn } from './federation.js'
 import { SPACE_POLICY, type SpacePolicyBody } from './grant-records.js'
 import { MisplacedRecordError, MissingEvidenceError, RevokedError, RoleNotAllowedError } from './errors.js'
-import { ROLE_WRITES, mayWriteType, type Role, type RoleWrites } from './roles.js'
+import { ROLE_WRITES, adminsWriteUnder, mayWriteType, type Role, type RoleWrites } from './roles.js'
 import { resolveSource, type OrgSource, type OrgSourceInit } from './source.js'
 
 export const SPACE_KEY = 'space/key'
@@ -100,7 +100,7 @@ function grantedRoles (entry: SignedEntry, policy: SpacePolicyBody, refs: Signed
     if (bound !== undefined && seq > bound) throw new RevokedError(`${author} was cut off by ${org} after seq ${bound} in ${entry.space}`)
   }
   for (const [org, granted] of grants) {
-    if (!granted.has('admin')) continue
+    if (!adminsWriteUnder(granted)) continue
     try {
       adminProof(org, author, refs)
     } catch (err) {

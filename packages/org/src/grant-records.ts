@@ -21,10 +21,32 @@ export type Grant = z.infer<typeof grantSchema>
  */
 export const spacePolicySchema = z.strictObject({
   grants: z.array(grantSchema).min(1).max(16),
-  read: z.enum(['public', 'grants'])
+  read: z.enum(['public', 'grants']),
+  /**
+   * The organization the space belongs to (a board made in an org): its creator too writes by
+   * that org's grants, so a revocation cuts the creator off there like any member.
+   */
+  owner: spaceIdSchema.optional()
 })
 export type SpacePolicyBody = z.infer<typeof spacePolicySchema>
 
+export const ORG_SPACE = 'org/space'
+
+/**
+ * Announces, in an org space, a space granted to the org (a board, a ledger, a market), so
+ * members' nodes find and follow it. By a member or admin of the org, whose refs name their
+ * credential or admin proof; followers check that the space's policy grants the org.
+ */
+export const orgSpaceSchema = z.strictObject({
+  space: spaceIdSchema,
+  kind: z.enum(['board', 'ledger', 'market', 'raw']),
+  name: z.string().max(200)
+})
+export type OrgSpaceBody = z.infer<typeof orgSpaceSchema>
+
 export function grantRecordTypes (): Array<RecordType<any>> {
-  return [{ type: SPACE_POLICY, schema: spacePolicySchema, maxEntryBytes: 8 * 1024 }]
+  return [
+    { type: SPACE_POLICY, schema: spacePolicySchema, maxEntryBytes: 8 * 1024 },
+    { type: ORG_SPACE, schema: orgSpaceSchema, maxEntryBytes: 8 * 1024 }
+  ]
 }

@@ -34,7 +34,7 @@ export {
   type CredentialBody, type RevokeBody, type DelegateBody, type ProposeBody, type ApproveBody, type Change, type Threshold,
   credentialSchema, revokeSchema, delegateSchema, proposeSchema, approveSchema, changeSchema, thresholdSchema, orgRecordTypes
 } from './org-records.js'
-export { SPACE_POLICY, type Grant, type SpacePolicyBody, grantSchema, spacePolicySchema, grantRecordTypes } from './grant-records.js'
+export { SPACE_POLICY, ORG_SPACE, type Grant, type SpacePolicyBody, type OrgSpaceBody, grantSchema, spacePolicySchema, orgSpaceSchema, grantRecordTypes } from './grant-records.js'
 export { FEDERATION_CHARTER, FEDERATION_ACCEPT, type CharterBody, type AcceptBody, charterSchema, acceptSchema, federationRecordTypes } from './federation-records.js'
 export {
   TASK_ANNOUNCE, TASK_APPLY, TASK_ACCEPT, TASK_DECLINE, type AnnounceBody, type ApplyBody, type DecisionBody,
@@ -95,4 +95,4 @@ export function orgAuthorizers (init: OrgAuthorizersInit): Authorizer[] {
 }
 export { mayReadSpace, grantingOrg } from './read-access.js'
 export { policyEntry } from './policy-entry.js'
-export { roleRefs, type RoleRefsInit } from './write-refs.js'
+export { roleRefs, announceSpace, type RoleRefsInit } from './write-refs.js'

@@ -11,14 +11,14 @@ import {
   TallyMismatchError, ThresholdNotMetError, WeakThresholdError
 } from './errors.js'
 import { resolveSource, type OrgSourceInit } from './source.js'
-import { SPACE_POLICY } from './grant-records.js'
+import { ORG_SPACE, SPACE_POLICY } from './grant-records.js'
 
 export interface OrgAuthorizerInit {
   /** known revocations and removals (an OrgRegistry); without it only refs are checked */
   orgs?: OrgSourceInit
 }
 
-const ORG_TYPES = new Set([ORG_CREDENTIAL, ORG_REVOKE, ORG_DELEGATE, ORG_PROPOSE, ORG_APPROVE])
+const ORG_TYPES = new Set([ORG_CREDENTIAL, ORG_REVOKE, ORG_DELEGATE, ORG_PROPOSE, ORG_APPROVE, ORG_SPACE])
 
 /**
  * The write rules of organization spaces (kind `org`), decided from the entry, the genesis and
@@ -101,6 +101,18 @@ function checkOrgEntry (entry: SignedEntry, genesis: SignedEntry<GenesisBody>, r
         throw new ThresholdNotMetError(
           `enacting ${pid} needs ${t.admins} admin(s)${t.unionRep ? ' and a union representative' : ''}; ` +
           `the approvals name ${tally.admins.size} and ${tally.unionReps.size}`)
+      }
+      return
+    }
+    case ORG_SPACE: {
+      // The announced space is not named in refs: a node that does not hold it yet must still
+      // take the announcement (that is how it learns to follow it). Followers check, once the
+      // space arrives, that its policy grants the org.
+      try {
+        adminProof(org, author, refs, genesis)
+      } catch (err) {
+        if (!(err instanceof Error) || err.name !== 'NotAdminError') throw err
+        credentialsOf(new Set([org]), author, refs, ts)
       }
       return
     }

@@ -1,11 +1,11 @@
 import type { SignedEntry } from '@mutual/protocol'
 import type { Log, LogEvent } from '@mutual/log'
-import { headIn, idOf, isEntry } from './entries.js'
+import { canonical, headIn, idOf, isEntry } from './entries.js'
 import { cutoffFor, orgState, type Cutoff, type OrgState } from './org-state.js'
 import { ORG_APPROVE, ORG_REVOKE, type ApproveBody } from './org-records.js'
 import { federationState, type FederationState } from './federation.js'
 import { FEDERATION_CHARTER, type CharterBody } from './federation-records.js'
-import { SPACE_POLICY, type SpacePolicyBody } from './grant-records.js'
+import { ORG_SPACE, SPACE_POLICY, type OrgSpaceBody, type SpacePolicyBody } from './grant-records.js'
 import { DEFAULT_RATE_LIMITS } from './market/authorizer.js'
 import type { OrgSource } from './source.js'
 
@@ -103,6 +103,20 @@ export class OrgRegistry implements OrgSource {
     return entries === undefined ? undefined : federationState(entries.values())
   }
 
+  /**
+   * The spaces announced in an org space (`org/space`), oldest first: what its members' nodes
+   * follow. Each once, the first announcement counting.
+   */
+  announced (org: string): Array<OrgSpaceBody & { by: string }> {
+    const entries = this.orgs.get(org)?.entries
+    if (entries === undefined) return []
+    const out = new Map<string, OrgSpaceBody & { by: string }>()
+    for (const e of canonical(entries.values())) {
+      if (isEntry<OrgSpaceBody>(e, ORG_SPACE) && !out.has(e.entry.body.space)) out.set(e.entry.body.space, { ...e.entry.body, by: e.entry.author })
+    }
+    return [...out.values()]
+  }
+
   /** The grant policy of a space, if it has one. */
   policy (space: string): SpacePolicyBody | undefined {
     return this.policies.get(space)
@@ -193,8 +207,8 @@ export class OrgRegistry implements OrgSource {
     this.applyCutoffs(org)
   }
 
-  /** The spaces whose writers `org` vouches for, as this log knows them. */
-  private governed (org: string): string[] {
+  /** The spaces whose writers `org` vouches for, as this log knows them: the org, its federations, the spaces granted to it. */
+  governs (org: string): string[] {
     const spaces = [org]
     const federations = new Set<string>()
     for (const [federation, entries] of this.federations) {
@@ -212,7 +226,7 @@ export class OrgRegistry implements OrgSource {
   private applyCutoffs (org: string, only?: string): void {
     const cutoffs = this.orgs.get(org)?.cutoffs
     if (cutoffs === undefined || cutoffs.size === 0) return
-    const spaces = this.governed(org).filter((s) => only === undefined || s === only)
+    const spaces = this.governs(org).filter((s) => only === undefined || s === only)
     for (const [target, list] of cutoffs) {
       for (const space of spaces) this.freeze(space, target, list, org)
     }
@@ -222,12 +236,15 @@ export class OrgRegistry implements OrgSource {
     const genesis = this.log.genesis(space)
     if (genesis === undefined) return
     const creator = genesis.entry.author
-    if (space !== org && (target === creator || genesis.entry.body.policy.writers.includes(target))) return
+    // A space's creator and listed writers keep what they made, unless the space belongs to the org.
+    const owned = this.policies.get(space)?.owner === org
+    if (space !== org && !owned && (target === creator || genesis.entry.body.policy.writers.includes(target))) return
     const head = this.log.head(space, target)
     const named = list.some((c) => headIn(c.heads, space) !== undefined)
     if (head === undefined && !named) return
     let atSeq = Math.min(...list.map((c) => headIn(c.heads, space) ?? 0))
-    if (target === creator) atSeq = Math.max(atSeq, 1)
+    // Never unwind a genesis, nor the policy that says who writes (a granted space's seq 2).
+    if (target === creator) atSeq = Math.max(atSeq, this.policies.has(space) ? 2 : 1)
     if (head?.frozenAt !== undefined && head.frozenAt <= atSeq) return
     const reasons = list.map((c) => `${c.kind} ${c.by}`).join(', ')
     const run = this.log.freeze(space, target, atSeq, `cut off by ${org}: ${reasons}`).catch((err: Error) => {

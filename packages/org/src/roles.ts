@@ -40,3 +40,9 @@ export function mayWriteType (roles: Iterable<Role>, type: string, table: RoleWr
   }
   return false
 }
+
+/** Whether an org's admins write under a grant of these roles: one naming admins, or members (admins are members). */
+export function adminsWriteUnder (granted: Iterable<Role>): boolean {
+  for (const role of granted) if (role === 'admin' || role === 'member') return true
+  return false
+}

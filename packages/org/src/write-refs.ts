@@ -1,6 +1,7 @@
-import { CID, type Role } from '@mutual/protocol'
+import { CID, type Identity, type Role, type SignedEntry } from '@mutual/protocol'
 import type { Log } from '@mutual/log'
-import { adminRefsOf, newestCredential } from './actions.js'
+import { adminRefsOf, loadOrgState, newestCredential } from './actions.js'
+import { ORG_SPACE, type OrgSpaceBody } from './grant-records.js'
 import { NoCredentialError, OrgError } from './errors.js'
 import type { OrgState } from './org-state.js'
 import { policyEntry } from './policy-entry.js'
@@ -43,4 +44,23 @@ export async function roleRefs (log: Log, space: string, init: RoleRefsInit): Pr
     refs.unshift(policy.id.toString())
   }
   return [...new Set(refs)].map((id) => CID.parse(id))
+}
+
+/**
+ * Announces a granted space in the org it belongs to (`org/space`), so members' nodes follow it;
+ * by its creator, who must be an admin of the org or hold one of its live credentials.
+ */
+export async function announceSpace (log: Log, creator: Identity, org: string, space: string, now = Date.now()): Promise<SignedEntry<OrgSpaceBody>> {
+  const genesis = log.genesis(space)
+  const policy = await policyEntry(log, space)
+  if (genesis === undefined || policy === undefined) throw new OrgError(`${space} is not a granted space held here`)
+  const state = await loadOrgState(log, org)
+  const admin = state.admins.get(creator.id)
+  const proof = admin !== undefined && admin.removed === undefined
+    ? (creator.id === state.founder ? [org] : adminRefsOf(state, creator.id))
+    : [newestCredential(state, creator.id, now)].filter((c): c is string => c !== undefined)
+  if (proof.length === 0) throw new NoCredentialError(`${creator.id} is neither an admin nor a member of ${org}`)
+  const kind = genesis.entry.body.kind
+  const body: OrgSpaceBody = { space, kind: kind === 'board' || kind === 'ledger' || kind === 'market' ? kind : 'raw', name: genesis.entry.body.name }
+  return await log.append<OrgSpaceBody>(creator, org, ORG_SPACE, body, proof.map((id) => CID.parse(id)))
 }

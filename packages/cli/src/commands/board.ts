@@ -3,7 +3,9 @@ import type { Body, BoardDetail, Task, Workflow } from '@mutual/client'
 import { contextFromArgs } from '../context.js'
 import { holderText, plural, shortId } from '../format.js'
 import { fields, table, type Style } from '../output.js'
+import { UsageError } from '../errors.js'
 import { boardId, durationSeconds, integer, jsonValue } from './args.js'
+import { orgId } from './org.js'
 
 export function registerBoard (program: Command): void {
   const board = program
@@ -15,11 +17,21 @@ export function registerBoard (program: Command): void {
     .description('create a board; prints its id')
     .argument('<name>', 'a name for people (at most 200 characters)')
     .option('--workflow <json>', 'the workflow as JSON: {"states":[{"id","name","wip"?}],"transitions"?:{…},"done"} (default todo → doing → review → done)', jsonValue)
-    .action(async (name: string, options: { workflow?: unknown }, ...args: unknown[]) => {
+    .option('--org <org>', 'the organization it belongs to: its members write it, and `mutual org revoke` cuts a member off (default: the only org you administer)', orgId)
+    .option('--personal', 'a personal board even if you administer an org: you invite and remove its writers')
+    .action(async (name: string, options: { workflow?: unknown, org?: string, personal?: boolean }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
+      if (options.org !== undefined && options.personal === true) throw new UsageError('give --org or --personal, not both')
       const client = await ctx.client()
-      const result = await client.call('createBoard', { body: { name, workflow: options.workflow as Body<'createBoard'>['workflow'] } }, { signal: ctx.signal })
-      if (!ctx.out.json) ctx.out.message(`created board "${name}"; add tasks with \`mutual task add ${result.board} <title>\``)
+      const result = await client.call('createBoard', {
+        body: { name, workflow: options.workflow as Body<'createBoard'>['workflow'], org: options.org, personal: options.personal }
+      }, { signal: ctx.signal })
+      if (!ctx.out.json) {
+        const where = result.org === null
+          ? 'as a personal board (invite writers with `mutual board invite`)'
+          : `in organization "${result.orgName ?? ''}" (${shortId(result.org)}): its members write it`
+        ctx.out.message(`created board "${name}" ${where}; add tasks with \`mutual task add ${result.board} <title>\``)
+      }
       ctx.out.result(result, () => result.board)
     })
 
@@ -96,6 +108,19 @@ export function registerBoard (program: Command): void {
       ctx.out.result(result, (style) => table(style, ['INVITE', 'STATUS', 'USED', 'EXPIRES', 'CREATED'], result.invites.map((i) => [
         i.id, statusText(style, i.status), `${i.used}/${i.uses}`, i.expires, i.created
       ])))
+    })
+
+  board
+    .command('remove-writer')
+    .description("remove a writer from a personal board (its creator only): their later entries count on no node")
+    .argument('<board>', 'the board id', boardId)
+    .argument('<writer>', "the writer's identity id")
+    .action(async (id: string, writer: string, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.call('removeWriter', { params: { board: id, writer } }, { signal: ctx.signal })
+      if (!ctx.out.json) ctx.out.message(`removed ${shortId(writer)} from board ${shortId(id)}: their entries past seq ${result.seq} count nowhere`)
+      ctx.out.result(result, () => result.entry)
     })
 
   board

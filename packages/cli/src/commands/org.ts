@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander'
 import { parseCid } from '@mutual/protocol'
 import type { Body, Org } from '@mutual/client'
 import { contextFromArgs } from '../context.js'
-import { shortId } from '../format.js'
+import { plural, shortId } from '../format.js'
 import { fields, table, type Style } from '../output.js'
 import { durationSeconds, integer, jsonValue } from './args.js'
 
@@ -113,7 +113,39 @@ export function registerOrg (program: Command): void {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
       const result = await client.call('revoke', { params: { org: id }, body: { member, reason: options.reason } }, { signal: ctx.signal })
+      if (!ctx.out.json) {
+        ctx.out.message(result.frozen.length === 0
+          ? `revoked ${shortId(member)}: they wrote in no space of the org held here; any later entry of theirs is refused`
+          : `revoked ${shortId(member)}; cut off in ${plural(result.frozen.length, 'space')}: ${result.frozen.map((f) => `${f.kind} "${f.name}" after seq ${f.atSeq}`).join(', ')}`)
+      }
       ctx.out.result(result, () => result.revocations.map((r) => r.id).join('\n'))
+    })
+
+  org.command('ledger')
+    .description("create the organization's contribution ledger (readable by its members only); prints its id")
+    .argument('<org>', 'the org id', orgId)
+    .action(async (id: string, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.call('createOrgLedger', { params: { org: id } }, { signal: ctx.signal })
+      if (!ctx.out.json) ctx.out.message('created the ledger; members record work with `mutual contrib record`')
+      ctx.out.result(result, () => result.ledger)
+    })
+
+  org.command('spaces')
+    .description("the organization's boards, ledger and markets, and this node's sync state of each (followed by itself)")
+    .argument('<org>', 'the org id', orgId)
+    .action(async (id: string, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      const client = await ctx.client()
+      const result = await client.call('orgSpaces', { params: { org: id } }, { signal: ctx.signal })
+      if (!ctx.out.json && result.spaces.length === 0) {
+        ctx.out.message('no spaces announced in this org yet (make one with `mutual board create <name> --org <org>`)')
+        return
+      }
+      ctx.out.result(result, (style) => table(style, ['SPACE', 'KIND', 'NAME', 'SYNC', 'ENTRIES', 'BY'], result.spaces.map((s) => [
+        s.space, s.kind, s.name, !s.readable ? style.dim('not readable') : s.held ? style.green(s.joined ? 'following' : 'held') : style.yellow(s.joined ? 'arriving' : 'not followed'), String(s.entries), shortId(s.by)
+      ])))
     })
 
   org.command('space')

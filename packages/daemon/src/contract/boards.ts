@@ -68,6 +68,7 @@ export const BoardSummarySchema = z.object({
   board: z.string(),
   name: z.string(),
   creator: z.string(),
+  org: z.string().nullable().openapi({ description: 'the organization the board belongs to (or is granted to); null for a personal board' }),
   tasks: z.number().int(),
   writers: z.array(z.string())
 }).openapi('BoardSummary')
@@ -92,8 +93,25 @@ export const BoardDetailSchema = BoardSummarySchema.extend({
 
 export const CreateBoardSchema = z.object({
   name: z.string().min(1).max(200),
-  workflow: WorkflowInputSchema.optional().openapi({ description: 'default: todo → doing → review → done' })
+  workflow: WorkflowInputSchema.optional().openapi({ description: 'default: todo → doing → review → done' }),
+  org: z.string().min(1).max(128).optional().openapi({ description: 'the organization the board belongs to: its members write it, and a revocation cuts a member off; default the only org this node administers' }),
+  personal: z.boolean().optional().openapi({ description: 'a personal board even where this node administers an org: its creator invites and removes writers' })
 }).openapi('CreateBoard')
+
+export const CreatedBoardSchema = z.object({
+  board: z.string(),
+  org: z.string().nullable().openapi({ description: 'the organization it belongs to; null for a personal board' }),
+  orgName: z.string().nullable()
+}).openapi('CreatedBoard')
+
+export const WriterParamSchema = BoardParamSchema.extend({ writer: idParam('writer', 'the writer\'s identity id') })
+
+export const RemovedWriterSchema = z.object({
+  board: z.string(),
+  writer: z.string(),
+  entry: z.string().openapi({ description: 'the board/remove entry' }),
+  seq: z.number().int().openapi({ description: 'their entries past this seq no longer count, on any node' })
+}).openapi('RemovedWriter')
 
 // Field bounds (title length, estimate range, dates) are the board's to check (InvalidTaskError);
 // the schemas here check types only, so every bad field is reported the same way.
@@ -136,7 +154,14 @@ export const boardRoutes = {
     path: '/api/v1/boards',
     summary: 'Create a board; this node is its creator and replicates it',
     request: { body: body(CreateBoardSchema) },
-    responses: { 201: json(z.object({ board: z.string() }), 'created'), ...problems(400, 401, 403) }
+    responses: { 201: json(CreatedBoardSchema, 'created'), ...problems(400, 401, 403, 404) }
+  }),
+  removeWriter: createRoute({
+    method: 'delete',
+    path: '/api/v1/boards/{board}/writers/{writer}',
+    summary: "Remove a writer from a personal board (its creator only): a signed board/remove; the writer's later entries count nowhere",
+    request: { params: WriterParamSchema },
+    responses: { 200: json(RemovedWriterSchema, 'removed'), ...problems(400, 401, 403, 404) }
   }),
   listBoards: createRoute({
     method: 'get',
@@ -243,6 +268,8 @@ export type Claimant = z.infer<typeof ClaimantSchema>
 export type HistoryEvent = z.infer<typeof HistoryEventSchema>
 export type Workflow = z.infer<typeof WorkflowSchema>
 export type BoardSummary = z.infer<typeof BoardSummarySchema>
+export type CreatedBoard = z.infer<typeof CreatedBoardSchema>
+export type RemovedWriter = z.infer<typeof RemovedWriterSchema>
 export type BoardDetail = z.infer<typeof BoardDetailSchema>
 export type TaskDetail = z.infer<typeof TaskDetailSchema>
 export type ClaimResult = z.infer<typeof ClaimResultSchema>

@@ -31,6 +31,23 @@ export const RevocationRequestSchema = z.object({
   member: z.string().min(1).max(128).openapi({ description: 'the member whose live credentials are revoked (or a credential id)' }),
   reason: z.string().min(1).max(1024)
 }).openapi('RevocationRequest')
+export const OrgSpaceSchema = z.object({
+  space: z.string(),
+  kind: z.string(),
+  name: z.string(),
+  by: z.string().openapi({ description: 'who announced it (its creator)' }),
+  held: z.boolean().openapi({ description: 'this node holds it' }),
+  joined: z.boolean().openapi({ description: 'this node replicates it' }),
+  readable: z.boolean().openapi({ description: 'this node may read it' }),
+  authors: z.number().int(),
+  entries: z.number().int()
+}).openapi('OrgSpace')
+
+export const RevokedSchema = z.object({
+  revocations: z.array(EntrySchema),
+  frozen: z.array(z.object({ space: z.string(), name: z.string(), kind: z.string(), atSeq: z.number().int() })).openapi({ description: 'the spaces the member\'s log is cut in here, at which seq' })
+}).openapi('Revoked')
+
 export const ProposalRequestSchema = z.object({ change: z.unknown() }).openapi('ProposalRequest')
 export const IngestSchema = z.object({ entry: z.string().min(1).max(3 * 1024 * 1024).openapi({ description: 'a signed entry, base64' }) }).openapi('IngestEntry')
 export const GrantedSpaceSchema = z.object({
@@ -124,6 +141,13 @@ export const orgRoutes = {
     request: { params: OrgParamSchema },
     responses: { 200: json(OrgSchema, 'org'), ...problems(401, 403, 404) }
   }),
+  orgSpaces: createRoute({
+    method: 'get',
+    path: '/api/v1/orgs/{org}/spaces',
+    summary: "The spaces announced in an organization (its boards, ledger, markets) and this node's sync state of each",
+    request: { params: OrgParamSchema },
+    responses: { 200: json(z.object({ spaces: z.array(OrgSpaceSchema) }), 'spaces'), ...problems(401, 403, 404) }
+  }),
   issueCredential: createRoute({
     method: 'post',
     path: '/api/v1/orgs/{org}/credentials',
@@ -136,7 +160,7 @@ export const orgRoutes = {
     path: '/api/v1/orgs/{org}/revocations',
     summary: "Revoke a member's live credentials, naming their log heads as this node has seen them",
     request: { params: OrgParamSchema, body: body(RevocationRequestSchema) },
-    responses: { 201: json(z.object({ revocations: z.array(EntrySchema) }), 'revoked'), ...problems(400, 401, 403, 404) }
+    responses: { 201: json(RevokedSchema, 'revoked'), ...problems(400, 401, 403, 404) }
   }),
   propose: createRoute({
     method: 'post',
@@ -232,6 +256,8 @@ export const orgRoutes = {
 
 export type Org = z.infer<typeof OrgSchema>
 export type OrgSummary = z.infer<typeof OrgSummarySchema>
+export type OrgSpace = z.infer<typeof OrgSpaceSchema>
+export type Revoked = z.infer<typeof RevokedSchema>
 export type Federation = z.infer<typeof FederationSchema>
 export type Market = z.infer<typeof MarketSchema>
 export type MarketSummary = z.infer<typeof MarketSummarySchema>

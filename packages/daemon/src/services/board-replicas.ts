@@ -82,7 +82,7 @@ class DaemonBoards implements Boards {
     const known = this.opening.get(board)
     if (known !== undefined) return await known
     const genesis = this.init.log.genesis(board)
-    if (genesis === undefined) throw new NotABoardError(`no board ${board.slice(0, 128)} here`)
+    if (genesis === undefined) throw new NotABoardError(`no board ${board.slice(0, 128)} here (follow it with \`mutual space join <id>\`, or redeem an invite with \`mutual join <ticket>\`)`)
     if (genesis.entry.body.kind !== 'board') throw new NotABoardError(`${board.slice(0, 128)} is a ${genesis.entry.body.kind} space, not a board`)
     if (this.stopped) throw new NotReadyError('the daemon is stopping')
     const run = this.startReplica(board)

@@ -1,8 +1,9 @@
 import { createBoard, validateWorkflow, UnknownTaskError, type Board, type BoardReplica } from '@mutual/board'
-import { vectorSize, type Log } from '@mutual/log'
+import { UnknownSpaceError, vectorSize, type Log } from '@mutual/log'
 import { topicOf, type MutualNode } from '@mutual/node'
-import type { Identity } from '@mutual/protocol'
-import type { BoardDetail, BoardSummary, ClaimResult, Task, TaskDetail, Workflow } from '../contract/index.js'
+import { ROLES, UnauthorizedError, type Identity } from '@mutual/protocol'
+import { announceSpace, createGrantedSpace, currentAdmins, grantingOrg, type OrgRegistry } from '@mutual/org'
+import type { BoardDetail, BoardSummary, ClaimResult, CreatedBoard, RemovedWriter, Task, TaskDetail, Workflow } from '../contract/index.js'
 import type { Boards } from './board-replicas.js'
 import { claimJson, historyJson, taskJson, tasksJson } from './board-json.js'
 
@@ -11,6 +12,7 @@ export interface BoardServiceInit {
   node: MutualNode
   identity: Identity
   replicas: Boards
+  orgs: OrgRegistry
 }
 
 export interface TaskFields {
@@ -33,17 +35,41 @@ export class BoardService {
     this.init = init
   }
 
-  async create (request: { name: string, workflow?: Record<string, unknown> }): Promise<{ board: string }> {
+  /**
+   * Creates a board. In an organization (`org`, or by default the only one this node administers)
+   * it is granted to the org's members and belongs to it — a revocation cuts a member off there,
+   * whoever created it — and is announced in the org space, so members' nodes follow it. Else it is
+   * personal: its creator invites and removes writers.
+   */
+  async create (request: { name: string, workflow?: Record<string, unknown>, org?: string, personal?: boolean }): Promise<CreatedBoard> {
     const { log, identity, node, replicas } = this.init
     const workflow = request.workflow === undefined ? undefined : validateWorkflow(request.workflow)
-    const board = await createBoard(log, identity, { name: request.name, workflow })
+    const org = request.personal === true ? undefined : request.org ?? this.onlyAdministeredOrg()
+    if (org !== undefined && log.genesis(org)?.entry.body.kind !== 'org') {
+      throw new UnknownSpaceError(`no organization ${org.slice(0, 128)} here: join it first (\`mutual join <ticket>\`)`)
+    }
+    const space = org === undefined
+      ? undefined
+      : async () => await createGrantedSpace(log, identity, { kind: 'board', name: request.name, policy: { grants: [{ org, roles: [...ROLES] }], read: 'public', owner: org } })
+    const board = await createBoard(log, identity, { name: request.name, workflow, space })
+    if (org !== undefined) await announceSpace(log, identity, org, board)
     await node.join(board)
     await replicas.open(board)
-    return { board }
+    return { board, org: org ?? null, orgName: org === undefined ? null : log.genesis(org)?.entry.body.name ?? '' }
+  }
+
+  /** Removes a writer from a personal board (its creator only); their later entries count nowhere. */
+  async removeWriter (board: string, writer: string): Promise<RemovedWriter> {
+    const replica = await this.init.replicas.open(board)
+    if (replica.creator !== this.init.identity.id) throw new UnauthorizedError(`only the board's creator (${replica.creator}) removes writers; this node is not its creator`)
+    const owner = this.orgOf(board)
+    if (owner !== null) throw new UnauthorizedError(`board ${board} belongs to organization ${owner}: its writers are the org's members, cut off by \`mutual org revoke\``)
+    const entry = await replica.remove(writer)
+    return { board, writer, entry: entry.id.toString(), seq: (entry.entry.body as { seq: number }).seq }
   }
 
   list (): BoardSummary[] {
-    return this.init.replicas.list().map(summary).sort((a, b) => a.name.localeCompare(b.name) || (a.board < b.board ? -1 : 1))
+    return this.init.replicas.list().map((r) => this.summary(r)).sort((a, b) => a.name.localeCompare(b.name) || (a.board < b.board ? -1 : 1))
   }
 
   async detail (board: string): Promise<BoardDetail> {
@@ -52,7 +78,7 @@ export class BoardService {
     const tasks = tasksJson(replica)
     const vector = log.vector(replica.space)
     return {
-      ...summary(replica),
+      ...this.summary(replica),
       writable: await this.writable(replica),
       workflow: replica.board.workflow(),
       tasks,
@@ -166,6 +192,27 @@ export class BoardService {
     }
   }
 
+  private summary (r: BoardReplica): BoardSummary {
+    // A board made as a granted space may carry its name only in its genesis.
+    const name = r.board.name() !== '' ? r.board.name() : this.init.log.genesis(r.space)?.entry.body.name ?? ''
+    return { board: r.space, name, creator: r.creator, org: this.orgOf(r.space), tasks: r.board.tasks().length, writers: r.writers() }
+  }
+
+  /** The org a board belongs to or is granted to, if any. */
+  private orgOf (board: string): string | null {
+    const policy = this.init.orgs.policy(board)
+    return policy?.owner ?? grantingOrg(this.init.orgs, board) ?? null
+  }
+
+  private onlyAdministeredOrg (): string | undefined {
+    const { log, identity, orgs } = this.init
+    const mine = log.spaces().filter((s) => {
+      const state = log.genesis(s)?.entry.body.kind === 'org' ? orgs.state(s) : undefined
+      return state !== undefined && currentAdmins(state).includes(identity.id)
+    })
+    return mine.length === 1 ? mine[0] : undefined
+  }
+
   /** Connected peers subscribed to the board's gossip topic: those replicating it live with this node. */
   private boardPeers (space: string): string[] {
     const { node } = this.init
@@ -175,6 +222,4 @@ export class BoardService {
   }
 }
 
-function summary (r: BoardReplica): BoardSummary {
-  return { board: r.space, name: r.board.name(), creator: r.creator, tasks: r.board.tasks().length, writers: r.writers() }
-}
+

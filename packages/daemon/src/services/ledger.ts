@@ -1,7 +1,7 @@
 import { CID, cidString, type Identity, type SignedEntry } from '@mutual/protocol'
 import type { Log } from '@mutual/log'
 import type { MutualNode } from '@mutual/node'
-import { ROLES, createGrantedSpace, grantRefs, grantingOrg, orgParticipants, roleRefs, type OrgRegistry } from '@mutual/org'
+import { ROLES, announceSpace, createGrantedSpace, grantRefs, grantingOrg, orgParticipants, roleRefs, type OrgRegistry } from '@mutual/org'
 import {
   CONTRIB_ALLOCATE, CONTRIB_ATTEST, CONTRIB_ENDORSE, CONTRIB_FEEDBACK, CONTRIB_RECORD, DISPUTE_OPEN, DISPUTE_RESOLVE, ENTRY_ROLES, NO_PARTICIPANTS,
   NotALedgerError, SETTLEMENT, DuplicateFeedbackError, distribute, distributionHash, isPeriod, periodOf, policyInForce, policyNamed, settle, taskKey,
@@ -46,7 +46,8 @@ export class LedgerService {
   async create (org: string, name?: string): Promise<{ ledger: string, org: string }> {
     const { log, identity, node } = this.init
     if (log.genesis(org)?.entry.body.kind !== 'org') throw new NotFoundError(`no org space ${org} here`)
-    const genesis = await createGrantedSpace(log, identity, { kind: 'ledger', name: name ?? 'ledger', policy: { grants: [{ org, roles: [...ROLES] }], read: 'grants' } })
+    const genesis = await createGrantedSpace(log, identity, { kind: 'ledger', name: name ?? 'ledger', policy: { grants: [{ org, roles: [...ROLES] }], read: 'grants', owner: org } })
+    await announceSpace(log, identity, org, genesis.space)
     await node.join(genesis.space)
     return { ledger: genesis.space, org }
   }
@@ -175,7 +176,7 @@ export class LedgerService {
 
   private assertLedger (ledger: string): void {
     const genesis = this.init.log.genesis(ledger)
-    if (genesis === undefined) throw new NotALedgerError(`no space ${ledger} here`)
+    if (genesis === undefined) throw new NotALedgerError(`no ledger ${ledger} here (follow it with \`mutual space join <id>\`, or redeem an invite with \`mutual join <ticket>\`)`)
     if (genesis.entry.body.kind !== 'ledger') throw new NotALedgerError(`space ${ledger} is a ${genesis.entry.body.kind}, not a ledger`)
   }
 

@@ -3,7 +3,7 @@ import type { CID, Identity, SignedEntry } from '@mutual/protocol'
 import { UnknownSpaceError, type Log } from '@mutual/log'
 import type { MutualNode } from '@mutual/node'
 import {
-  SPACE_POLICY, TASK_ACCEPT, TASK_ANNOUNCE, TASK_APPLY, TASK_DECLINE, announceSchema, grantRefs, marketView, spaceEntriesOf, spacePolicySchema,
+  SPACE_POLICY, TASK_ACCEPT, announceSpace, TASK_ANNOUNCE, TASK_APPLY, TASK_DECLINE, announceSchema, grantRefs, marketView, spaceEntriesOf, spacePolicySchema,
   type AnnounceBody, type ApplyBody
 } from '@mutual/org'
 import type { Announcement, Entry, Market, MarketSummary } from '../contract/index.js'
@@ -40,7 +40,15 @@ export class MarketService {
     const { log, identity, node } = this.init
     const genesis = await log.createSpace(identity, { kind: 'market', name, policy: { write: 'anyone', writers: [] }, encrypted: false, nonce: randomBytes(16) })
     if (grants !== undefined && grants.length > 0) {
-      await log.append(identity, genesis.space, SPACE_POLICY, parse(spacePolicySchema, { grants, read: 'public' }, 'policy'))
+      const policy = parse(spacePolicySchema, { grants, read: 'public' }, 'policy')
+      await log.append(identity, genesis.space, SPACE_POLICY, policy)
+      // Announced in each granted org this node may announce in, so its members find the market.
+      for (const grant of policy.grants) {
+        if (!('org' in grant) || log.genesis(grant.org) === undefined) continue
+        await announceSpace(log, identity, grant.org, genesis.space).catch((err: Error) => {
+          if (err.name !== 'NoCredentialError') throw err
+        })
+      }
     }
     await node.join(genesis.space)
     return { market: genesis.space, genesis: entryToJson(genesis) }
@@ -101,7 +109,7 @@ export class MarketService {
   }
 
   private held (market: string): void {
-    if (this.init.log.genesis(market)?.entry.body.kind !== 'market') throw new UnknownSpaceError(`no market ${market.slice(0, 128)} here`)
+    if (this.init.log.genesis(market)?.entry.body.kind !== 'market') throw new UnknownSpaceError(`no market ${market.slice(0, 128)} here (follow it with \`mutual space join <id>\`, or redeem an invite with \`mutual join <ticket>\`)`)
   }
 
   private async byId (market: string, id: string, type: string): Promise<SignedEntry> {

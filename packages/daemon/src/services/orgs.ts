@@ -1,13 +1,14 @@
 import { parseCid, type Identity } from '@mutual/protocol'
-import { UnknownSpaceError, type Log } from '@mutual/log'
+import { UnknownSpaceError, vectorSize, type Log } from '@mutual/log'
 import type { MutualNode } from '@mutual/node'
 import {
   NotAdminError, OrgError, acceptFederation, approveProposal, changeSchema, createFederation, createGrantedSpace, createOrg, credentialSchema,
-  federationState, issueCredential, loadOrgState, proposeChange, revokeCredential, spaceEntriesOf, spacePolicySchema, type OrgRegistry, type OrgState
+  currentAdmins, federationState, issueCredential, loadOrgState, mayReadSpace, rolesOf, proposeChange, revokeCredential, spaceEntriesOf, spacePolicySchema, type OrgRegistry, type OrgState
 } from '@mutual/org'
-import type { Entry, Federation, Org, OrgSummary } from '../contract/index.js'
+import type { Entry, Federation, Org, OrgSpace, OrgSummary, Revoked } from '../contract/index.js'
 import { InvalidRequestError } from '../errors.js'
 import { entryToJson, fromJson, toJson } from './json.js'
+import { grantedTo } from './following.js'
 import { parse } from './parse.js'
 
 export interface OrgServiceInit {
@@ -40,7 +41,7 @@ export class OrgService {
       const roles = [...(state.members.get(identity.id)?.roles ?? [])] as string[]
       const admin = state.admins.get(identity.id)
       if (admin !== undefined && admin.removed === undefined) roles.unshift('admin')
-      return [{ org: space, name: this.nameOf(space), members: state.members.size, roles: [...new Set(roles)] }]
+      return [{ org: space, name: this.nameOf(space), members: membersOf(state).length, roles: [...new Set(roles)] }]
     })
   }
 
@@ -54,8 +55,11 @@ export class OrgService {
     return entryToJson(await issueCredential(this.init.log, this.init.identity, org, body))
   }
 
-  /** Revokes a member's live credentials (or one credential by id), naming their log heads as this node has seen them. */
-  async revoke (org: string, member: string, reason: string): Promise<{ revocations: Entry[] }> {
+  /**
+   * Revokes a member's live credentials (or one credential by id), naming their log heads as this
+   * node has seen them; answers once the cut-offs are made here, with the spaces they were made in.
+   */
+  async revoke (org: string, member: string, reason: string): Promise<Revoked> {
     const state = await this.stateOf(org)
     this.asAdmin(state)
     const ids = state.credentials.has(member)
@@ -63,8 +67,36 @@ export class OrgService {
       : [...state.credentials.values()].filter((cr) => cr.member === member && cr.revoked === undefined).map((cr) => cr.id)
     if (ids.length === 0) throw new OrgError(`${member} holds no live credential of ${org}`)
     const revocations: Entry[] = []
+    const target = state.credentials.get(member)?.member ?? member
     for (const id of ids) revocations.push(entryToJson(await revokeCredential(this.init.log, this.init.identity, org, id, reason)))
-    return { revocations }
+    await this.init.orgs.settled()
+    const frozen = this.init.orgs.governs(org).flatMap((space) => {
+      const atSeq = this.init.log.head(space, target)?.frozenAt
+      const genesis = this.init.log.genesis(space)
+      return atSeq === undefined || genesis === undefined ? [] : [{ space, name: genesis.entry.body.name, kind: genesis.entry.body.kind, atSeq }]
+    })
+    return { revocations, frozen }
+  }
+
+  /** The spaces announced in the org, with this node's sync state of each. */
+  spaces (org: string): OrgSpace[] {
+    const { log, node, identity, orgs } = this.init
+    if (log.genesis(org)?.entry.body.kind !== 'org') throw new UnknownSpaceError(`no organization ${org.slice(0, 128)} here: join it with \`mutual join <ticket>\``)
+    const joined = new Set(node.joined())
+    return orgs.announced(org).filter((a) => log.genesis(a.space) === undefined || grantedTo(orgs, a.space, org)).map((a) => {
+      const vector = log.vector(a.space)
+      return {
+        space: a.space,
+        kind: a.kind,
+        name: log.genesis(a.space)?.entry.body.name ?? a.name,
+        by: a.by,
+        held: log.genesis(a.space) !== undefined,
+        joined: joined.has(a.space),
+        readable: mayReadSpace(orgs, (s) => log.genesis(s)?.entry.author, identity.id, a.space),
+        authors: Object.keys(vector).length,
+        entries: vectorSize(vector)
+      }
+    })
   }
 
   async propose (org: string, change: unknown): Promise<Entry> {
@@ -145,6 +177,30 @@ export class OrgService {
   }
 }
 
+/**
+ * The members of an org as people see them: admins are members (their proof of admin — the org's
+ * genesis for the founder, the enacting approval for others — stands as their credential), and a
+ * member shows every role their live credentials grant; a member whose every credential is revoked
+ * shows their last credential's roles, marked revoked.
+ */
+function membersOf (state: OrgState): Org['members'] {
+  const ids = [...new Set([...currentAdmins(state), ...state.members.keys()])]
+  return ids.map((id) => {
+    const m = state.members.get(id)
+    const live = rolesOf(state, id)
+    const admin = state.admins.get(id)
+    const credential = m?.credential ?? (id === state.founder ? state.org : admin?.since ?? '')
+    return {
+      id,
+      roles: live.length > 0 ? live : [...(m?.roles ?? [])],
+      credential,
+      kind: m?.kind ?? 'person',
+      ...(m?.expires !== undefined ? { expires: m.expires } : {}),
+      revoked: live.length === 0 && m?.revoked !== undefined
+    }
+  })
+}
+
 /** An org's state as JSON: members with roles, admins, threshold, delegations, policy versions, open proposals. */
 export function orgToJson (state: OrgState, name: string): Org {
   return {
@@ -152,9 +208,7 @@ export function orgToJson (state: OrgState, name: string): Org {
     name,
     founder: state.founder,
     admins: [...state.admins].map(([id, a]) => ({ id, since: a.since, removed: a.removed !== undefined })),
-    members: [...state.members].map(([id, m]) => ({
-      id, roles: m.roles, credential: m.credential, kind: m.kind, ...(m.expires !== undefined ? { expires: m.expires } : {}), revoked: m.revoked !== undefined
-    })),
+    members: membersOf(state),
     threshold: { ...state.threshold },
     delegations: [...state.delegations].map(([agent, d]) => ({ agent, id: d.id, operator: d.operator, scopes: d.scopes, expires: d.expires, revoked: d.revoked !== undefined })),
     policies: state.policies.map((p) => ({ version: p.version, proposal: p.proposal, enactedBy: p.enactedBy, policy: toJson(p.policy) })),

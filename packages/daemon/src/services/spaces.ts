@@ -80,6 +80,6 @@ export class SpaceService {
   }
 
   private held (space: string): void {
-    if (this.init.log.genesis(space) === undefined) throw new UnknownSpaceError(`no space ${space.slice(0, 128)} here`)
+    if (this.init.log.genesis(space) === undefined) throw new UnknownSpaceError(`no space ${space.slice(0, 128)} here (follow it with \`mutual space join <id>\`, or redeem an invite with \`mutual join <ticket>\`)`)
   }
 }

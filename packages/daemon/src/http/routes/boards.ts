@@ -7,6 +7,10 @@ export function boardRoutes (app: OpenAPIHono, ctx: HttpContext): void {
   app.openapi(routes.createBoard, async (c) => c.json(await boards.create(c.req.valid('json')), 201))
   app.openapi(routes.listBoards, (c) => c.json({ boards: boards.list() }, 200))
   app.openapi(routes.board, async (c) => c.json(await boards.detail(c.req.valid('param').board), 200))
+  app.openapi(routes.removeWriter, async (c) => {
+    const { board, writer } = c.req.valid('param')
+    return c.json(await boards.removeWriter(board, writer), 200)
+  })
   app.openapi(routes.setWorkflow, async (c) => c.json(await boards.setWorkflow(c.req.valid('param').board, c.req.valid('json')), 200))
 }
 

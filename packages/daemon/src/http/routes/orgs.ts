@@ -7,6 +7,7 @@ export function orgRoutes (app: OpenAPIHono, ctx: HttpContext): void {
   app.openapi(routes.createOrg, async (c) => c.json(await orgs.create(c.req.valid('json').name), 201))
   app.openapi(routes.listOrgs, (c) => c.json({ orgs: orgs.list() }, 200))
   app.openapi(routes.org, async (c) => c.json(await orgs.show(c.req.valid('param').org), 200))
+  app.openapi(routes.orgSpaces, (c) => c.json({ spaces: orgs.spaces(c.req.valid('param').org) }, 200))
   app.openapi(routes.issueCredential, async (c) => c.json(await orgs.issueCredential(c.req.valid('param').org, c.req.valid('json')), 201))
   app.openapi(routes.revoke, async (c) => {
     const { member, reason } = c.req.valid('json')
