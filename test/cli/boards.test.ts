@@ -65,7 +65,7 @@ describe('mutual board', () => {
     expect(human.stdout.split('\n')[0]).toMatch(/^BOARD\s+NAME\s+TASKS\s+WRITERS\s+CREATOR$/)
     expect(human.stdout).toMatch(new RegExp(`^${board}\\s+Launch\\s+0\\s+1\\s+12D3KooW\\S+…\\S{4}$`, 'm'))
     const { boards } = await json(['board', 'list'])
-    expect(boards).toContainEqual({ board, name: 'Launch', creator: daemon.ready.id, tasks: 0, writers: [] })
+    expect(boards).toContainEqual({ board, name: 'Launch', creator: daemon.ready.id, org: null, tasks: 0, writers: [] })
   })
 
   it('malformed ids are usage errors (exit 2); unknown boards are refused (exit 4)', async () => {

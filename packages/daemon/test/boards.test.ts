@@ -51,7 +51,7 @@ describe('boards', () => {
     board = created.body.board
     expect(daemon.node.joined()).toContain(board)
     const list = await get('/boards')
-    expect(list.body.boards).toEqual([{ board, name: 'Launch', creator: daemon.identity.id, tasks: 0, writers: [] }])
+    expect(list.body.boards).toEqual([{ board, name: 'Launch', creator: daemon.identity.id, org: null, tasks: 0, writers: [] }])
     const detail = await get(`/boards/${board}`)
     expect(detail.status).toBe(200)
     expect(detail.body).toMatchObject({
