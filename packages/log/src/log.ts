@@ -170,7 +170,7 @@ export class Log {
         resolved.push(found)
       }
       const signed = signEntry(identity, fields)
-      ;(signed.entry as Entry).body = this.registry.check(type, body, signed.bytes.byteLength)
+      ;(signed.entry as Entry).body = this.registry.check(type, body, signed.bytes.byteLength, identity.id)
       this.authorize(signed as SignedEntry, genesis, resolved)
       const { durable } = this.admit(signed as SignedEntry)
       return { durable, value: signed }

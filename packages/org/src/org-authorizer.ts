@@ -1,4 +1,4 @@
-import type { GenesisBody, SignedEntry } from '@mutual/protocol'
+import { PROFILE_TYPE, type GenesisBody, type SignedEntry } from '@mutual/protocol'
 import type { Authorizer } from '@mutual/log'
 import { cidText, idOf, isEntry } from './entries.js'
 import { adminProof, closureTally, contextThreshold, credentialsOf, meetsThreshold, refNotBefore, withRole } from './evidence.js'
@@ -104,6 +104,8 @@ function checkOrgEntry (entry: SignedEntry, genesis: SignedEntry<GenesisBody>, r
       }
       return
     }
+    // A profile, like an announced space, is any current member's or admin's.
+    case PROFILE_TYPE:
     case ORG_SPACE: {
       // The announced space is not named in refs: a node that does not hold it yet must still
       // take the announcement (that is how it learns to follow it). Followers check, once the

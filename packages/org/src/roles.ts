@@ -1,4 +1,4 @@
-import { CONTRIB_FEEDBACK, DISPUTE_OPEN, DISPUTE_RESOLVE, ORG_APPROVE, SETTLEMENT, type Role } from '@mutual/protocol'
+import { CONTRIB_FEEDBACK, DISPUTE_OPEN, DISPUTE_RESOLVE, ORG_APPROVE, PROFILE_TYPE, SETTLEMENT, type Role } from '@mutual/protocol'
 
 export { ROLES, CREDENTIAL_ROLES, type Role } from '@mutual/protocol'
 
@@ -8,7 +8,8 @@ export type RoleWrites = Readonly<Record<Role, '*' | readonly string[]>>
 /**
  * What each role may write in a space that grants it. Auditors and observers read: they write
  * nothing but what is listed (an auditor resolves disputes, DESIGN.md §5); consumers rate
- * delivered tasks; union representatives co-sign and open disputes. The ledger and board extend
+ * delivered tasks; union representatives co-sign and open disputes. Every role publishes its
+ * holder's own profile (`profile/set`), so names reach every space its holder takes part in. The ledger and board extend
  * this with `extendRoleWrites` and pass the result to `grantAuthorizer({ roleWrites })`.
  */
 export const ROLE_WRITES: RoleWrites = Object.freeze({
@@ -16,10 +17,10 @@ export const ROLE_WRITES: RoleWrites = Object.freeze({
   member: '*',
   reviewer: '*',
   agent: '*',
-  'union-rep': Object.freeze([ORG_APPROVE, DISPUTE_OPEN, DISPUTE_RESOLVE, SETTLEMENT]),
-  auditor: Object.freeze([DISPUTE_RESOLVE]),
-  consumer: Object.freeze([CONTRIB_FEEDBACK]),
-  observer: Object.freeze([])
+  'union-rep': Object.freeze([ORG_APPROVE, DISPUTE_OPEN, DISPUTE_RESOLVE, SETTLEMENT, PROFILE_TYPE]),
+  auditor: Object.freeze([DISPUTE_RESOLVE, PROFILE_TYPE]),
+  consumer: Object.freeze([CONTRIB_FEEDBACK, PROFILE_TYPE]),
+  observer: Object.freeze([PROFILE_TYPE])
 })
 
 /** A table with more types allowed per role; `'*'` on either side wins. */

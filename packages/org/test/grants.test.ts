@@ -46,7 +46,7 @@ describe('spaces granted to organizations', () => {
     expect(mayWriteType(['observer'], 'space/note')).toBe(false)
     const table = extendRoleWrites(ROLE_WRITES, { observer: ['space/note'] })
     expect(mayWriteType(['observer'], 'space/note', table)).toBe(true)
-    expect(ROLE_WRITES.observer).toEqual([])
+    expect(ROLE_WRITES.observer).toEqual(['profile/set'])
 
     const log = new Log({ store: memoryStore(), registry: records(), authorizers: [orgAuthorizer(), grantAuthorizer({ roleWrites: table })] })
     await log.start()

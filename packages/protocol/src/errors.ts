@@ -66,3 +66,8 @@ export class UnauthorizedError extends ProtocolError {
 export class SpaceMismatchError extends ProtocolError {
   override name = 'SpaceMismatchError'
 }
+
+/** A profile names an identity other than its author's: a profile is always its author's own. */
+export class ProfileIdentityError extends ProtocolError {
+  override name = 'ProfileIdentityError'
+}

@@ -18,6 +18,10 @@ export {
   type RecordType, type GenesisBody, type NoteBody, type SpaceKind, RecordRegistry, schemas, baseRecordTypes,
   genesisBodySchema, spacePolicySchema, noteBodySchema, GENESIS_TYPE, NOTE_TYPE, SPACE_KINDS
 } from './records.js'
+export {
+  PROFILE_TYPE, PROFILE_VERSION, PROFILE_KINDS, MAX_PROFILE_NAME, MAX_PROFILE_DESCRIPTION, type ProfileKind, type ProfileBody,
+  type ProfileRecord, profileBodySchema, profileRecordType, compareProfiles
+} from './profile.js'
 export { type ValidateInit, validateEntry, MAX_ENTRY_BYTES, DEFAULT_MAX_SKEW_MS } from './validate.js'
 export * from './errors.js'
 export {

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { CID } from './encoding.js'
 import { isIdentityId } from './identity.js'
+import { profileRecordType } from './profile.js'
 import { BodySchemaError, BodyTooLargeError, UnknownTypeError } from './errors.js'
 
 /**
@@ -12,6 +13,8 @@ export interface RecordType<B = unknown> {
   readonly schema: z.ZodType<B>
   /** bound on the whole encoded entry carrying this type, in bytes */
   readonly maxEntryBytes: number
+  /** a rule tying the body to the entry's author (a profile names its own author); throws a named ProtocolError */
+  readonly checkAuthor?: (body: B, author: string) => void
 }
 
 export class RecordRegistry {
@@ -40,8 +43,8 @@ export class RecordRegistry {
     return [...this.types.keys()].sort()
   }
 
-  /** Checks a body against its type's size bound and schema; returns the parsed body. */
-  check (type: string, body: unknown, entryBytes: number): unknown {
+  /** Checks a body against its type's size bound, schema and (given the author) author rule; returns the parsed body. */
+  check (type: string, body: unknown, entryBytes: number, author?: string): unknown {
     const def = this.get(type)
     if (entryBytes > def.maxEntryBytes) {
       throw new BodyTooLargeError(`${type} entry of ${entryBytes} bytes exceeds ${def.maxEntryBytes}`)
@@ -51,6 +54,7 @@ export class RecordRegistry {
       const issue = parsed.error.issues[0]
       throw new BodySchemaError(`${type} body: ${issue.path.join('.') || '(root)'}: ${issue.message}`)
     }
+    if (author !== undefined) def.checkAuthor?.(parsed.data, author)
     return parsed.data
   }
 }
@@ -92,10 +96,11 @@ export type NoteBody = z.infer<typeof noteBodySchema>
 export const GENESIS_TYPE = 'space/genesis'
 export const NOTE_TYPE = 'space/note'
 
-/** The record types every node knows: space geneses and plain notes (for debugging raw spaces). */
+/** The record types every node knows: space geneses, plain notes (for debugging raw spaces) and profiles. */
 export function baseRecordTypes (): Array<RecordType<any>> {
   return [
     { type: GENESIS_TYPE, schema: genesisBodySchema, maxEntryBytes: 64 * 1024 },
-    { type: NOTE_TYPE, schema: noteBodySchema, maxEntryBytes: 16 * 1024 }
+    { type: NOTE_TYPE, schema: noteBodySchema, maxEntryBytes: 16 * 1024 },
+    profileRecordType
   ]
 }

@@ -50,7 +50,7 @@ export function validateEntry<B = unknown> (bytes: Uint8Array, init: ValidateIni
   if (!canonical) throw new EntryDecodeError('not canonical DAG-CBOR: the bytes are not the one encoding of what they hold')
   const entry = checkShape(value)
 
-  const body = init.registry.check(entry.type, entry.body, bytes.byteLength)
+  const body = init.registry.check(entry.type, entry.body, bytes.byteLength, entry.author)
   const now = init.now ?? Date.now()
   const skew = init.maxSkewMs ?? DEFAULT_MAX_SKEW_MS
   if (entry.ts[0] > now + skew) {
