@@ -180,6 +180,14 @@ export class BoardReplica {
     return await this.append(TASK_RELEASE, { task })
   }
 
+  /**
+   * Appends an entry of a type the board does not interpret (a profile), naming the refs this
+   * node's board entries name; the log checks it as any other.
+   */
+  async write (type: string, body: unknown): Promise<SignedEntry> {
+    return await this.append(type, body)
+  }
+
   /** Lets `writer` write this board. Only the creator may grant (UnauthorizedError otherwise). */
   async grant (writer: string): Promise<SignedEntry> {
     return await this.append(BOARD_GRANT, { writer })

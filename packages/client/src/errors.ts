@@ -11,12 +11,15 @@ export interface ProblemDetails {
   status: number
   detail?: string
   name?: string
+  /** what an ambiguous name could mean (AmbiguousNameError) */
+  candidates?: Array<{ id: string, name: string }>
 }
 
 export class ApiError extends Error {
   readonly status: number
   readonly type: string
   readonly title: string
+  readonly candidates: Array<{ id: string, name: string }> | undefined
 
   constructor (problem: ProblemDetails) {
     super(problem.detail ?? problem.title)
@@ -24,6 +27,7 @@ export class ApiError extends Error {
     this.status = problem.status
     this.type = problem.type
     this.title = problem.title
+    this.candidates = problem.candidates
   }
 }
 

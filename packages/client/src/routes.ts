@@ -77,5 +77,12 @@ export const ROUTES = {
   contribution: ['get', '/api/v1/ledgers/{ledger}/contributions/{id}'],
   shares: ['get', '/api/v1/ledgers/{ledger}/shares'],
   settle: ['post', '/api/v1/ledgers/{ledger}/settlements'],
-  verifySettlement: ['get', '/api/v1/ledgers/{ledger}/settlements/{id}/verify']
+  verifySettlement: ['get', '/api/v1/ledgers/{ledger}/settlements/{id}/verify'],
+  setProfile: ['put', '/api/v1/profile'],
+  profile: ['get', '/api/v1/profiles/{id}'],
+  names: ['get', '/api/v1/names'],
+  resolve: ['get', '/api/v1/resolve'],
+  aliases: ['get', '/api/v1/aliases'],
+  setAlias: ['put', '/api/v1/aliases/{alias}'],
+  removeAlias: ['delete', '/api/v1/aliases/{alias}']
 } as const satisfies { readonly [N in RouteName]: readonly [Routes[N]['method'], Routes[N]['path']] }

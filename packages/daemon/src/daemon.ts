@@ -21,7 +21,7 @@ import { type Boards, createBoards } from './services/board-replicas.js'
 import { Following } from './services/following.js'
 import { handleInvites } from './services/invite-protocol.js'
 import {
-  BoardService, Invites, LedgerService, MarketService, NodeService, OrgService, SpaceService, ledgerParticipants, type Services
+  BoardService, Invites, LedgerService, MarketService, NameService, NodeService, OrgService, SpaceService, ledgerParticipants, type Services
 } from './services/index.js'
 
 /** Options of `startDaemon`; each overrides the same field of `config.json`. */
@@ -157,6 +157,10 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
     await boards.start()
     await node.start()
     ensureDefaultMetrics(registry)
+    const names = new NameService({ log, identity, orgs, replicas: boards, onError: (space, err) => { logger.warn({ err, space }, 'publishing the profile failed') } })
+    await names.start()
+    // Stops before the replicas and the log it writes to.
+    cleanup.push(async () => { await names.stop() })
     const invites = new Invites({ log, identity, boards, addresses: () => node.addresses() })
     await handleInvites(node, invites, (err) => { logger.debug({ err }, 'invite stream failed') })
     const following = new Following({ log, node, identity, orgs, onError: (space, err) => { logger.warn({ err, space }, 'could not follow a space of an org') } })
@@ -181,6 +185,7 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
       market: new MarketService({ log, node, identity }),
       ledger: new LedgerService({ log, node, identity, orgs }),
       invites,
+      names,
       joining: { identity, node, boards, log }
     }
     const app = createApp({ version: VERSION, services, events, metrics, logger, security, ready: () => ready })

@@ -113,3 +113,30 @@ export class InviteRevokedError extends InviteError {
 export class JoinTimeoutError extends Error {
   override name = 'JoinTimeoutError'
 }
+
+/** One identity, space or task a name or id prefix could mean. */
+export interface NameCandidate {
+  id: string
+  name: string
+}
+
+/** A name or id prefix that fits more than one thing of its kind; names the candidates (the CLI exits 2). */
+export class AmbiguousNameError extends Error {
+  override name = 'AmbiguousNameError'
+  readonly candidates: NameCandidate[]
+
+  constructor (what: string, query: string, candidates: NameCandidate[]) {
+    super(`"${query.slice(0, 128)}" could be ${candidates.length} ${what}s: ${candidates.map((c) => c.name === '' ? c.id : `${c.name} (${c.id})`).join(', ')}; give more of the id`)
+    this.candidates = candidates
+  }
+}
+
+/** A name or id prefix that fits nothing of its kind this node knows. */
+export class UnknownNameError extends Error {
+  override name = 'UnknownNameError'
+}
+
+/** No profile of this identity has reached this node. */
+export class UnknownProfileError extends Error {
+  override name = 'UnknownProfileError'
+}

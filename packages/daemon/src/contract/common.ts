@@ -6,7 +6,8 @@ export const ProblemSchema = z.object({
   title: z.string(),
   status: z.number().int(),
   detail: z.string(),
-  name: z.string().openapi({ description: 'the error class name, e.g. BodySchemaError' })
+  name: z.string().openapi({ description: 'the error class name, e.g. BodySchemaError' }),
+  candidates: z.array(z.object({ id: z.string(), name: z.string() })).optional().openapi({ description: 'what an ambiguous name could mean (AmbiguousNameError)' })
 }).openapi('Problem')
 
 export const StampSchema = z.tuple([z.number().int(), z.number().int()])

@@ -7,6 +7,7 @@
 import { boardRoutes } from './boards.js'
 import { inviteRoutes } from './invites.js'
 import { ledgerRoutes } from './ledger.js'
+import { nameRoutes } from './names.js'
 import { nodeRoutes } from './node.js'
 import { orgRoutes } from './orgs.js'
 import { spaceRoutes } from './spaces.js'
@@ -17,7 +18,8 @@ export const routes = {
   ...boardRoutes,
   ...inviteRoutes,
   ...orgRoutes,
-  ...ledgerRoutes
+  ...ledgerRoutes,
+  ...nameRoutes
 }
 
 export type Routes = typeof routes
@@ -31,4 +33,6 @@ export type * from './boards.js'
 export type * from './invites.js'
 export type * from './orgs.js'
 export type * from './ledger.js'
+export type * from './names.js'
+export { NAME_KINDS } from './names.js'
 export { MAX_INVITE_SECONDS, MAX_INVITE_USES, INVITE_KINDS, INVITE_STATUSES } from './invites.js'

@@ -10,6 +10,7 @@ import { bearerAuth, hostCheck, originCheck } from './security.js'
 import { boardRoutes, taskRoutes } from './routes/boards.js'
 import { inviteRoutes } from './routes/invites.js'
 import { ledgerRoutes } from './routes/ledger.js'
+import { nameRoutes } from './routes/names.js'
 import { nodeRoutes } from './routes/node.js'
 import { marketRoutes, orgRoutes } from './routes/orgs.js'
 import { spaceRoutes } from './routes/spaces.js'
@@ -54,6 +55,7 @@ export function createApp (ctx: HttpContext): OpenAPIHono {
   orgRoutes(app, ctx)
   marketRoutes(app, ctx)
   ledgerRoutes(app, ctx)
+  nameRoutes(app, ctx)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -22,6 +22,11 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   InvalidWorkflowError: 400,
   InvalidTicketError: 400,
   InviteError: 400,
+  ProfileIdentityError: 400,
+  // names: a name or id prefix that fits several things, or nothing
+  AmbiguousNameError: 409,
+  UnknownNameError: 404,
+  UnknownProfileError: 404,
   // a request the board's rules refuse in its current state
   TransitionError: 409,
   WipLimitError: 409,
@@ -90,6 +95,8 @@ export interface Problem {
   status: number
   detail: string
   name: string
+  /** what an ambiguous name could mean (AmbiguousNameError) */
+  candidates?: Array<{ id: string, name: string }>
 }
 
 export const PROBLEM_TYPE_BASE = 'https://mutual.dev/problems/'
@@ -105,12 +112,14 @@ export function problemOf (err: unknown): Problem {
   const e = err instanceof Error ? err : new Error(String(err))
   const status = statusOf(e)
   const name = status === 500 && e.name === 'Error' ? 'InternalError' : e.name
+  const candidates = (e as { candidates?: Problem['candidates'] }).candidates
   return {
     type: PROBLEM_TYPE_BASE + kebab(name),
     title: words(name),
     status,
     detail: e.message,
-    name
+    name,
+    ...(Array.isArray(candidates) ? { candidates } : {})
   }
 }
 

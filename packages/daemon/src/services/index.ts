@@ -4,6 +4,7 @@ import type { Invites } from './invites.js'
 import type { JoinComponents } from './join.js'
 import type { LedgerService } from './ledger.js'
 import type { MarketService } from './market.js'
+import type { NameService } from './names.js'
 import type { NodeService } from './node-service.js'
 import type { OrgService } from './orgs.js'
 import type { SpaceService } from './spaces.js'
@@ -22,6 +23,8 @@ export interface Services {
   market: MarketService
   ledger: LedgerService
   invites: Invites
+  /** profiles, aliases, names for ids and ids for names */
+  names: NameService
   /** what joining with a ticket needs */
   joining: JoinComponents
 }
@@ -33,4 +36,5 @@ export { OrgService } from './orgs.js'
 export { MarketService } from './market.js'
 export { LedgerService, ledgerParticipants } from './ledger.js'
 export { Invites } from './invites.js'
+export { NameService } from './names.js'
 export { join } from './join.js'
