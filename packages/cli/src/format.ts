@@ -47,8 +47,21 @@ export function plural (n: number, noun: string, nouns = `${noun}s`): string {
   return `${n} ${n === 1 ? noun : nouns}`
 }
 
-/** Who holds a task, for a table: a short id, marked when others claim it too. */
-export function holderText (style: Style, task: { holder: string | null, contested: boolean }): string {
+/** Names of ids as this node knows them (`GET /api/v1/names`): aliases, profile names, space names. */
+export type Names = Readonly<Record<string, { name: string }>>
+
+/**
+ * An identity, org, board or market for people: its name beside its id, `Alice (12D3KooWRUWR…a24i)`.
+ * `shown` is how the id appears: short in tables (the default), whole in detail views. An id
+ * with no known name appears alone. The one rendering of names in the CLI.
+ */
+export function named (names: Names, id: string, shown = shortId(id)): string {
+  const name = names[id]?.name
+  return name === undefined || name === '' ? shown : `${name} (${shown})`
+}
+
+/** Who holds a task, for a table: a name and short id, marked when others claim it too. */
+export function holderText (style: Style, task: { holder: string | null, contested: boolean }, names: Names = {}): string {
   if (task.holder === null) return '-'
-  return shortId(task.holder) + (task.contested ? style.yellow(' (contested)') : '')
+  return named(names, task.holder) + (task.contested ? style.yellow(' (contested)') : '')
 }

@@ -11,11 +11,13 @@ import { registerInit } from './commands/init.js'
 import { registerMarket } from './commands/market.js'
 import { registerInvites } from './commands/invites.js'
 import { registerInvite, registerOrg } from './commands/org.js'
+import { registerAlias, registerProfile } from './commands/profile.js'
 import { registerConnect, registerPeers } from './commands/peers.js'
 import { registerSpace } from './commands/space.js'
 import { registerId, registerStatus } from './commands/status.js'
 import { registerTask } from './commands/task.js'
 import { exitCodeFor } from './errors.js'
+import { resolveIds } from './resolve.js'
 import { ExitCode } from './exit-codes.js'
 import { createOutput } from './output.js'
 
@@ -33,6 +35,8 @@ export function createProgram (): Command {
     .option('--json', 'print data as JSON on stdout (messages stay on stderr)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
+    // Every id argument takes a prefix or a name: resolved by the daemon before the action runs.
+    .hook('preAction', async (_program, command) => { await resolveIds(command) })
   registerInit(program)
   registerDaemon(program)
   registerStatus(program)
@@ -51,6 +55,8 @@ export function createProgram (): Command {
   registerOrg(program)
   registerFederation(program)
   registerMarket(program)
+  registerProfile(program)
+  registerAlias(program)
   return program
 }
 

@@ -2,7 +2,6 @@ import { z } from 'zod'
 import { compareStamps, type Stamp } from './clock.js'
 import { ProfileIdentityError } from './errors.js'
 import { isIdentityId } from './identity.js'
-import type { RecordType } from './records.js'
 
 /**
  * Signed profiles (DESIGN.md §6, names): an identity's display name, a short description and its
@@ -28,11 +27,12 @@ export const profileBodySchema = z.strictObject({
 })
 export type ProfileBody = z.infer<typeof profileBodySchema>
 
-export const profileRecordType: RecordType<ProfileBody> = {
+/** The record type (a RecordType of records.ts, which registers it among the base types). */
+export const profileRecordType = {
   type: PROFILE_TYPE,
   schema: profileBodySchema,
   maxEntryBytes: 4 * 1024,
-  checkAuthor (body, author) {
+  checkAuthor (body: ProfileBody, author: string): void {
     if (body.identity !== author) throw new ProfileIdentityError(`a profile is its author's own: ${author} signed one for ${body.identity.slice(0, 128)}`)
   }
 }

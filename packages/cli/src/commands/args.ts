@@ -1,20 +1,44 @@
 import { InvalidArgumentError } from 'commander'
-import { parseCid } from '@mutual/protocol'
+import type { NameKind } from '@mutual/client'
 
 /**
- * Parsers of board and task arguments. A malformed argument is a usage error (exit 2) caught
- * here; a well-formed but unknown id is the daemon's to refuse (exit 4).
+ * Parsers of arguments and options. An id argument (`ref`, `refs`) takes a whole id, an
+ * unambiguous prefix of one, or a name this node knows; the parser checks only its bounds and
+ * marks the argument, and the program's `preAction` hook (resolve.ts) asks the daemon what it
+ * means before the action runs. A malformed argument is a usage error (exit 2); an ambiguous
+ * name too (AmbiguousNameError); an unknown one is the daemon's to refuse (exit 4).
  */
 
-export function boardId (text: string): string {
-  if (parseCid(text) === undefined) throw new InvalidArgumentError(`"${text}" is not a board id`)
+const KINDS = new WeakMap<object, NameKind>()
+
+function bounded (kind: NameKind, text: string): string {
+  if (text.trim() === '' || text.length > 200 || [...text].some((ch) => ch.charCodeAt(0) < 32)) throw new InvalidArgumentError(`"${text.slice(0, 200)}" is not ${kind === 'identity' ? 'an identity' : `a ${kind}`} id, prefix or name`)
   return text
 }
 
-export function taskId (text: string): string {
-  if (text.length === 0 || text.length > 64 || /[\s/?#%]/.test(text)) throw new InvalidArgumentError(`"${text}" is not a task id`)
-  return text
+/** An argument or option naming one thing of `kind`. */
+export function ref (kind: NameKind): (text: string) => string {
+  const parser = (text: string): string => bounded(kind, text)
+  KINDS.set(parser, kind)
+  return parser
 }
+
+/** A repeatable option or variadic argument naming things of `kind`. */
+export function refs (kind: NameKind): (text: string, previous?: string[]) => string[] {
+  const parser = (text: string, previous: string[] = []): string[] => [...previous, bounded(kind, text)]
+  KINDS.set(parser, kind)
+  return parser
+}
+
+/** The kind an argument's parser names, if it is an id argument. */
+export function kindOf (parser: unknown): NameKind | undefined {
+  return typeof parser === 'function' ? KINDS.get(parser) : undefined
+}
+
+export const boardId = ref('board')
+export const taskId = ref('task')
+export const orgId = ref('org')
+export const identityId = ref('identity')
 
 export function integer (min: number, max: number): (text: string) => number {
   return (text) => {

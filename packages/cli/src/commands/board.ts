@@ -1,7 +1,8 @@
 import type { Command } from 'commander'
 import type { Body, BoardDetail, Task, Workflow } from '@mutual/client'
 import { contextFromArgs } from '../context.js'
-import { holderText, plural, shortId } from '../format.js'
+import { holderText, named, plural, type Names } from '../format.js'
+import { showNamed } from '../names.js'
 import { fields, table, type Style } from '../output.js'
 import { UsageError } from '../errors.js'
 import { boardId, durationSeconds, integer, jsonValue } from './args.js'
@@ -46,26 +47,26 @@ export function registerBoard (program: Command): void {
         ctx.out.message('no boards yet (create one with `mutual board create <name>`, or join one with `mutual join <ticket>`)')
         return
       }
-      ctx.out.result(result, (style) => table(style, ['BOARD', 'NAME', 'TASKS', 'WRITERS', 'CREATOR'], result.boards.map((b) => [
-        b.board, b.name, String(b.tasks), String(b.writers.length + 1), shortId(b.creator)
+      await showNamed(ctx, client, result, (style, names) => table(style, ['BOARD', 'NAME', 'TASKS', 'WRITERS', 'CREATOR'], result.boards.map((b) => [
+        b.board, b.name, String(b.tasks), String(b.writers.length + 1), named(names, b.creator)
       ])))
     })
 
   board
     .command('show')
     .description('show a board: tasks by workflow state, workload per person, sync state')
-    .argument('<board>', 'the board id', boardId)
+    .argument('<board>', 'the board: id, id prefix or name', boardId)
     .action(async (id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
       const result = await client.call('board', { params: { board: id } }, { signal: ctx.signal })
-      ctx.out.result(result, (style) => renderBoard(style, result))
+      await showNamed(ctx, client, result, (style, names) => renderBoard(style, result, names))
     })
 
   board
     .command('workflow')
     .description("show the board's workflow, or replace it with --set")
-    .argument('<board>', 'the board id', boardId)
+    .argument('<board>', 'the board: id, id prefix or name', boardId)
     .option('--set <json>', 'the new workflow as JSON (refused if it drops a state tasks are in)', jsonValue)
     .action(async (id: string, options: { set?: unknown }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
@@ -80,7 +81,7 @@ export function registerBoard (program: Command): void {
   board
     .command('invite')
     .description('invite someone to write the board; prints a ticket for `mutual join` (the creator only)')
-    .argument('<board>', 'the board id', boardId)
+    .argument('<board>', 'the board: id, id prefix or name', boardId)
     .option('--expires <duration>', 'how long the ticket works, e.g. 30m, 2h, 7d (default 7d)', durationSeconds)
     .option('--uses <n>', 'how many people may join with it (default 1)', integer(1, 10_000))
     .action(async (id: string, options: { expires?: number, uses?: number }, ...args: unknown[]) => {
@@ -96,7 +97,7 @@ export function registerBoard (program: Command): void {
   board
     .command('invites')
     .description("list the board's invites made here")
-    .argument('<board>', 'the board id', boardId)
+    .argument('<board>', 'the board: id, id prefix or name', boardId)
     .action(async (id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
@@ -126,7 +127,7 @@ export function registerBoard (program: Command): void {
   board
     .command('revoke-invite')
     .description('revoke an invite: its ticket stops working')
-    .argument('<board>', 'the board id', boardId)
+    .argument('<board>', 'the board: id, id prefix or name', boardId)
     .argument('<invite>', 'the invite id (see `mutual board invites`)')
     .action(async (id: string, invite: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
@@ -179,13 +180,13 @@ function waitingOn (b: BoardDetail, task: Task): number {
 }
 
 /** The board for people: a header, each workflow state's tasks as a table, workload and sync state. */
-function renderBoard (style: Style, b: BoardDetail): string {
+function renderBoard (style: Style, b: BoardDetail, names: Names): string {
   const authors = Object.keys(b.sync.vector).length
   const sections = [fields(style, [
     ['board', b.board],
     ['name', b.name],
-    ['creator', b.creator],
-    ['writers', b.writers],
+    ['creator', named(names, b.creator, b.creator)],
+    ['writers', b.writers.map((w) => named(names, w, w))],
     ['access', b.writable ? 'you may write' : style.yellow('read only: ask the creator for an invite')],
     ['sync', `${plural(b.sync.entries, 'entry', 'entries')} from ${plural(authors, 'author')}; ${b.sync.joined ? 'replicating' : 'not replicating'}; ${plural(b.sync.peers.length, 'peer')} connected; ${b.sync.pending} pending`]
   ])]
@@ -203,13 +204,13 @@ function renderBoard (style: Style, b: BoardDetail): string {
       t.id,
       t.title + (t.ready || t.status === b.workflow.done ? '' : style.dim(` (waits on ${plural(waitingOn(b, t), 'task')})`)),
       String(t.estimate),
-      holderText(style, t),
+      holderText(style, t, names),
       t.labels.join(', '),
       t.due ?? ''
     ])))
   }
   sections.push(style.bold('Workload') + '\n' + (b.workload.length === 0
     ? `  ${style.dim('(no open claimed tasks)')}`
-    : table(style, ['PERSON', 'OPEN ESTIMATE'], b.workload.map((w) => [w.person, String(w.estimate)]))))
+    : table(style, ['PERSON', 'OPEN ESTIMATE'], b.workload.map((w) => [named(names, w.person, w.person), String(w.estimate)]))))
   return sections.join('\n\n')
 }

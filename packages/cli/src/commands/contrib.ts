@@ -3,9 +3,10 @@ import type { Body, Entry, Input, Output } from '@mutual/client'
 import { contextFromArgs, type Context } from '../context.js'
 import { InvalidArgumentError } from 'commander'
 import { UsageError } from '../errors.js'
-import { shortId } from '../format.js'
+import { named } from '../format.js'
+import { showNamed } from '../names.js'
 import { fields, table } from '../output.js'
-import { boardId, integer, repeatable, taskId } from './args.js'
+import { boardId, integer, ref, repeatable, taskId } from './args.js'
 
 const PERIOD = /^[0-9]{4}-(0[1-9]|1[0-2])$/
 
@@ -30,7 +31,7 @@ export async function ledgerOf (ctx: Context, option: string | undefined): Promi
     : `this node holds ${ledgers.length} ledgers; name one with --ledger <id>`)
 }
 
-export const LEDGER_OPTION = ['--ledger <id>', 'the ledger space (default: the only ledger this node holds)'] as const
+export const LEDGER_OPTION = ['--ledger <ledger>', 'the ledger: id, id prefix or name (default: the only ledger this node holds)', ref('ledger')] as const
 
 /** The routes that write one ledger entry and answer with it. */
 export type WriteRoute = 'record' | 'attest' | 'feedback' | 'endorse' | 'allocate' | 'openDispute' | 'resolveDispute'
@@ -54,7 +55,7 @@ export function registerContrib (program: Command): void {
     .argument('<summary>', 'what was done (at most 1000 characters)')
     .requiredOption('--effort <points>', 'effort in points (recommended unit: a hundredth of an hour)', integer(0, 100_000))
     .option('--kind <kind>', 'work, review, coordination, innovation or feedback', 'work')
-    .option('--task <task>', 'the task id', taskId)
+    .option('--task <task>', 'the task: id, id prefix or title', taskId)
     .option('--board <board>', "the task's board", boardId)
     .option('--evidence <link>', 'a link or CID showing the work (repeatable)', repeatable)
     .option('--period <YYYY-MM>', 'the period (default: this month)', period)
@@ -88,7 +89,7 @@ export function registerContrib (program: Command): void {
   contrib
     .command('feedback')
     .description('rate a delivered task (a consumer, once per task)')
-    .argument('<task>', 'the task id', taskId)
+    .argument('<task>', 'the task: id, id prefix or title', taskId)
     .requiredOption('--satisfaction <1-5>', 'how satisfied, 1 to 5', integer(1, 5))
     .option('--board <board>', "the task's board", boardId)
     .option('--note <text>', 'a note')
@@ -143,8 +144,8 @@ export function registerContrib (program: Command): void {
         ctx.out.message('no contributions (record one with `mutual contrib record <summary> --effort <points>`)')
         return
       }
-      ctx.out.result(result, (style) => table(style, ['CONTRIBUTION', 'PERIOD', 'AUTHOR', 'KIND', 'EFFORT', 'ATTESTED', 'SUMMARY'], result.contributions.map((c) => [
-        c.id, String(field(c, 'period')), shortId(c.author), String(field(c, 'kind')), String(field(c, 'effort')), String(c.attestations.length), String(field(c, 'summary')).slice(0, 60)
+      await showNamed(ctx, client, result, (style, names) => table(style, ['CONTRIBUTION', 'PERIOD', 'AUTHOR', 'KIND', 'EFFORT', 'ATTESTED', 'SUMMARY'], result.contributions.map((c) => [
+        c.id, String(field(c, 'period')), named(names, c.author), String(field(c, 'kind')), String(field(c, 'effort')), String(c.attestations.length), String(field(c, 'summary')).slice(0, 60)
       ])))
     })
 
@@ -158,17 +159,17 @@ export function registerContrib (program: Command): void {
       const ledger = await ledgerOf(ctx, o.ledger)
       const client = await ctx.client()
       const c = await client.call('contribution', { params: { ledger, id } }, { signal: ctx.signal })
-      ctx.out.result(c, (style) => fields(style, [
+      await showNamed(ctx, client, c, (style, names) => fields(style, [
         ['contribution', c.id],
-        ['author', c.author],
+        ['author', named(names, c.author, c.author)],
         ['period', shown(field(c, 'period'))],
         ['kind', shown(field(c, 'kind'))],
         ['effort', shown(field(c, 'effort'))],
         ['task', shown(field(c, 'task') ?? '-')],
         ['summary', shown(field(c, 'summary'))],
         ['evidence', shown(field(c, 'evidence'))],
-        ['attestations', c.attestations.map((a) => `${String(field(a, 'verdict'))} q${String(field(a, 'quality'))} by ${shortId(a.author)}`)],
-        ['endorsements', c.endorsements.map((e) => shortId(e.author))],
+        ['attestations', c.attestations.map((a) => `${String(field(a, 'verdict'))} q${String(field(a, 'quality'))} by ${named(names, a.author)}`)],
+        ['endorsements', c.endorsements.map((e) => named(names, e.author))],
         ['disputes', c.disputes.map((d) => `${d.id}: ${String(field(d, 'reason'))}`)]
       ]))
     })

@@ -1,9 +1,9 @@
 import type { Command } from 'commander'
 import { contextFromArgs } from '../context.js'
 import { fields } from '../output.js'
-import { orgId, spaceArg } from './org.js'
+import { orgId, ref, refs } from './args.js'
 
-const federationId = spaceArg('a federation id')
+const federationId = ref('federation')
 
 export function registerFederation (program: Command): void {
   const federation = program.command('federation').description('federations of organizations, in force once each accepts')
@@ -11,7 +11,7 @@ export function registerFederation (program: Command): void {
   federation.command('create')
     .description('create a federation of organizations; prints its id')
     .argument('<name>', 'its name')
-    .argument('<orgs...>', 'the member organizations\' ids', (v: string, prev: string[] = []) => [...prev, orgId(v)])
+    .argument('<orgs...>', 'the member organizations\' ids', refs('org'))
     .action(async (name: string, orgs: string[], ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
@@ -22,8 +22,8 @@ export function registerFederation (program: Command): void {
 
   federation.command('accept')
     .description('accept a federation for an organization this node administers')
-    .argument('<federation>', 'the federation id', federationId)
-    .argument('<org>', 'the org id', orgId)
+    .argument('<federation>', 'the federation: id, id prefix or name', federationId)
+    .argument('<org>', 'the org: id, id prefix or name', orgId)
     .action(async (id: string, org: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
@@ -33,7 +33,7 @@ export function registerFederation (program: Command): void {
 
   federation.command('show')
     .description('show a federation: its organizations, which accepted, whether it is in force')
-    .argument('<federation>', 'the federation id', federationId)
+    .argument('<federation>', 'the federation: id, id prefix or name', federationId)
     .action(async (id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()

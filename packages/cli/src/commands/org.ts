@@ -2,11 +2,12 @@ import { InvalidArgumentError, type Command } from 'commander'
 import { parseCid } from '@mutual/protocol'
 import type { Body, Org } from '@mutual/client'
 import { contextFromArgs } from '../context.js'
-import { plural, shortId } from '../format.js'
+import { named, plural, shortId, type Names } from '../format.js'
+import { showNamed } from '../names.js'
 import { fields, table, type Style } from '../output.js'
-import { durationSeconds, integer, jsonValue } from './args.js'
+import { durationSeconds, identityId, integer, jsonValue, orgId, refs } from './args.js'
 
-/** An org (or federation, market) id: a space id. A malformed one is a usage error (exit 2). */
+/** An entry id (a proposal, an announcement): a CID. A malformed one is a usage error (exit 2). */
 export function spaceArg (what: string): (text: string) => string {
   return (text) => {
     if (parseCid(text) === undefined) throw new InvalidArgumentError(`"${text}" is not ${what}`)
@@ -14,19 +15,18 @@ export function spaceArg (what: string): (text: string) => string {
   }
 }
 
-export const orgId = spaceArg('an org id')
 
-function renderMembers (style: Style, org: Org): string {
+function renderMembers (style: Style, org: Org, names: Names): string {
   return table(style, ['MEMBER', 'ROLES', 'KIND', 'STATUS'], org.members.map((m) => [
-    m.id, m.roles.join(','), m.kind, m.revoked ? 'revoked' : m.expires !== undefined ? `until ${new Date(m.expires).toISOString()}` : 'live'
+    named(names, m.id, m.id), m.roles.join(','), m.kind, m.revoked ? 'revoked' : m.expires !== undefined ? `until ${new Date(m.expires).toISOString()}` : 'live'
   ]))
 }
 
-function renderOrg (style: Style, org: Org): string {
+function renderOrg (style: Style, org: Org, names: Names): string {
   const head = fields(style, [
     ['org', org.org],
     ['name', org.name],
-    ['admins', org.admins.filter((a) => !a.removed).map((a) => a.id)],
+    ['admins', org.admins.filter((a) => !a.removed).map((a) => named(names, a.id, a.id))],
     ['threshold', `${org.threshold.admins} admin(s)${org.threshold.unionRep ? ' + union rep' : ''}`],
     ['policy', org.policies.length === 0 ? 'none' : `v${org.policies[org.policies.length - 1].version} ${JSON.stringify(org.policies[org.policies.length - 1].policy)}`],
     ['delegations', String(org.delegations.length)]
@@ -34,9 +34,9 @@ function renderOrg (style: Style, org: Org): string {
   const proposals = org.proposals.length === 0
     ? ''
     : '\n\nopen proposals:\n' + table(style, ['PROPOSAL', 'BY', 'CHANGE', 'APPROVALS'], org.proposals.map((p) => [
-      p.id, shortId(p.author), JSON.stringify(p.change).slice(0, 60), String(p.approvals.length)
+      p.id, named(names, p.author), JSON.stringify(p.change).slice(0, 60), String(p.approvals.length)
     ]))
-  return `${head}\n\n${renderMembers(style, org)}${proposals}`
+  return `${head}\n\n${renderMembers(style, org, names)}${proposals}`
 }
 
 export function registerOrg (program: Command): void {
@@ -64,28 +64,28 @@ export function registerOrg (program: Command): void {
 
   org.command('show')
     .description('show an organization: admins, threshold, policy, members, open proposals')
-    .argument('<org>', 'the org id', orgId)
+    .argument('<org>', 'the org: id, id prefix or name', orgId)
     .action(async (id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
       const result = await client.call('org', { params: { org: id } }, { signal: ctx.signal })
-      ctx.out.result(result, (style) => renderOrg(style, result))
+      await showNamed(ctx, client, result, (style, names) => renderOrg(style, result, names))
     })
 
   org.command('members')
     .description('list an organization\'s members and their roles')
-    .argument('<org>', 'the org id', orgId)
+    .argument('<org>', 'the org: id, id prefix or name', orgId)
     .action(async (id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
       const result = await client.call('org', { params: { org: id } }, { signal: ctx.signal })
-      ctx.out.result({ members: result.members }, (style) => renderMembers(style, result))
+      await showNamed(ctx, client, { members: result.members }, (style, names) => renderMembers(style, result, names))
     })
 
   org.command('grant')
     .description('issue a credential to a member (admins only)')
-    .argument('<org>', 'the org id', orgId)
-    .argument('<member>', 'the member\'s identity id')
+    .argument('<org>', 'the org: id, id prefix or name', orgId)
+    .argument('<member>', 'the member: identity id, prefix or name', identityId)
     .requiredOption('--role <role>', 'a role: member, reviewer, union-rep, auditor, consumer, observer, agent (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--expires <ms>', 'expiry, ms since the epoch', (v: string) => {
       const n = Number(v)
@@ -106,8 +106,8 @@ export function registerOrg (program: Command): void {
 
   org.command('revoke')
     .description('revoke a member\'s credentials (admins only); their later entries stop counting everywhere')
-    .argument('<org>', 'the org id', orgId)
-    .argument('<member>', 'the member\'s identity id, or a credential id')
+    .argument('<org>', 'the org: id, id prefix or name', orgId)
+    .argument('<member>', 'the member (identity id, prefix or name), or a credential id', identityId)
     .requiredOption('--reason <text>', 'why (signed and kept)')
     .action(async (id: string, member: string, options: { reason: string }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
@@ -151,8 +151,8 @@ export function registerOrg (program: Command): void {
   org.command('space')
     .description('create a space (a board by default) whose writers are granted by organizations or federations; prints its id')
     .argument('<name>', 'its name')
-    .option('--org <org>', 'grant an organization\'s members (repeatable)', (v: string, prev: string[] = []) => [...prev, orgId(v)])
-    .option('--federation <federation>', 'grant a federation\'s members (repeatable)', (v: string, prev: string[] = []) => [...prev, spaceArg('a federation id')(v)])
+    .option('--org <org>', 'grant an organization\'s members (repeatable)', refs('org'))
+    .option('--federation <federation>', 'grant a federation\'s members (repeatable)', refs('federation'))
     .option('--role <role>', 'a granted role (repeatable; default member)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--kind <kind>', 'board, market, ledger or raw (default board)')
     .option('--private', 'only credential holders may read it (sync sends it to no one else)')
@@ -171,7 +171,7 @@ export function registerOrg (program: Command): void {
   const policy = org.command('policy').description('the value policy: propose a change, approve one')
   policy.command('propose')
     .description('propose a value policy (JSON); prints the proposal id')
-    .argument('<org>', 'the org id', orgId)
+    .argument('<org>', 'the org: id, id prefix or name', orgId)
     .argument('<policy>', 'the policy as a JSON object', jsonValue)
     .action(async (id: string, value: unknown, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
@@ -182,7 +182,7 @@ export function registerOrg (program: Command): void {
     })
   policy.command('approve')
     .description('approve a proposal (as admin or union representative); enacts it once the threshold is met')
-    .argument('<org>', 'the org id', orgId)
+    .argument('<org>', 'the org: id, id prefix or name', orgId)
     .argument('<proposal>', 'the proposal id', spaceArg('a proposal id'))
     .action(async (id: string, proposal: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
@@ -192,7 +192,7 @@ export function registerOrg (program: Command): void {
     })
   policy.command('show')
     .description('the value policy versions in force')
-    .argument('<org>', 'the org id', orgId)
+    .argument('<org>', 'the org: id, id prefix or name', orgId)
     .action(async (id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
@@ -218,7 +218,7 @@ export function registerInvite (program: Command): Command {
   return program
     .command('invite')
     .description('invite someone into an organization; prints a ticket for `mutual join` (an admin only)')
-    .argument('<org>', 'the org id', orgId)
+    .argument('<org>', 'the org: id, id prefix or name', orgId)
     .option('--roles <roles>', 'the credential\'s roles, comma-separated (default member)', rolesArg)
     .option('--expires <duration>', 'how long the ticket works, e.g. 30m, 2h, 7d (default 7d)', durationSeconds)
     .option('--uses <n>', 'how many people may join with it (default 1)', integer(1, 10_000))

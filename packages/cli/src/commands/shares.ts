@@ -1,7 +1,8 @@
 import type { Command } from 'commander'
 import { contextFromArgs } from '../context.js'
 import { UsageError } from '../errors.js'
-import { shortId } from '../format.js'
+import { named } from '../format.js'
+import { showNamed } from '../names.js'
 import { fields, table } from '../output.js'
 import { LEDGER_OPTION, entryId, ledgerOf, period } from './contrib.js'
 
@@ -34,7 +35,7 @@ export function registerShares (program: Command): void {
       const client = await ctx.client()
       const query = { period: o.period, explain: o.explain === true ? 'true' as const : undefined }
       const r = await client.call('shares', { params: { ledger }, query }, { signal: ctx.signal })
-      ctx.out.result(r, (style) => {
+      await showNamed(ctx, client, r, (style, names) => {
         const head = fields(style, [
           ['period', r.period],
           ['policy', r.policy.default ? 'default (the org has enacted none)' : `version ${r.policy.enacted}, ratified by ${r.policy.ratifiedBy}`],
@@ -43,11 +44,11 @@ export function registerShares (program: Command): void {
         ])
         const body = r.shares.length === 0
           ? 'no shares: nothing counted this period'
-          : table(style, ['PARTICIPANT', 'PPM', 'SHARE', 'AGENTS'], r.shares.map((s) => [s.participant, String(s.ppm), percent(s.ppm), s.agents.map(shortId).join(', ')]))
+          : table(style, ['PARTICIPANT', 'PPM', 'SHARE', 'AGENTS'], r.shares.map((s) => [named(names, s.participant, s.participant), String(s.ppm), percent(s.ppm), s.agents.map((a) => named(names, a)).join(', ')]))
         const explain = r.distribution === undefined
           ? ''
           : '\n\n' + table(style, ['CONTRIBUTION', 'AUTHOR', 'COUNTED', 'REASON'], r.distribution.contributions.map((c) => [
-            c.id, shortId(c.author), c.counted ? 'yes' : 'no', c.reason ?? ''
+            c.id, named(names, c.author), c.counted ? 'yes' : 'no', c.reason ?? ''
           ]))
         return `${head}\n\n${body}${explain}`
       })

@@ -1,20 +1,12 @@
 import { InvalidArgumentError, type Command } from 'commander'
-import { NOTE_TYPE, isIdentityId, parseCid } from '@mutual/protocol'
+import { NOTE_TYPE } from '@mutual/protocol'
+import { identityId, ref, refs } from './args.js'
 import { contextFromArgs } from '../context.js'
 import { UsageError } from '../errors.js'
 import { bodySummary, wallTime } from '../format.js'
 import { table } from '../output.js'
 
-// Malformed ids are usage errors (exit 2) caught here; well-formed but unknown ones are the daemon's to refuse (exit 4).
-function spaceId (text: string): string {
-  if (parseCid(text) === undefined) throw new InvalidArgumentError(`"${text}" is not a space id`)
-  return text
-}
-
-function identityId (text: string, previous: string[] = []): string[] {
-  if (!isIdentityId(text)) throw new InvalidArgumentError(`"${text}" is not an identity id`)
-  return [...previous, text]
-}
+const spaceId = ref('space')
 
 function integer (min: number, max: number): (text: string) => number {
   return (text) => {
@@ -33,7 +25,7 @@ export function registerSpace (program: Command): void {
     .command('create')
     .description('create a space; prints its id')
     .argument('<name>', 'a name for people (at most 200 characters)')
-    .option('--writer <id>', 'an identity allowed to write besides you (repeatable)', identityId)
+    .option('--writer <id>', 'an identity allowed to write besides you: id, prefix or name (repeatable)', refs('identity'))
     .option('--open', 'anyone may write (no writer list)')
     .action(async (name: string, options: { writer?: string[], open?: boolean }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
@@ -65,7 +57,7 @@ export function registerSpace (program: Command): void {
   space
     .command('join')
     .description('replicate a space held by peers')
-    .argument('<space>', 'the space id', spaceId)
+    .argument('<space>', 'the space: id, id prefix or name', spaceId)
     .action(async (id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
@@ -77,7 +69,7 @@ export function registerSpace (program: Command): void {
   space
     .command('append')
     .description(`append an entry: a ${NOTE_TYPE} with <text>, or --type and --body; prints its id`)
-    .argument('<space>', 'the space id', spaceId)
+    .argument('<space>', 'the space: id, id prefix or name', spaceId)
     .argument('[text]', `the text of a ${NOTE_TYPE}`)
     .option('--type <type>', 'record type of the entry')
     .option('--body <json>', 'body of the entry as JSON')
@@ -93,8 +85,8 @@ export function registerSpace (program: Command): void {
   space
     .command('entries')
     .description('list entries, by author then sequence number')
-    .argument('<space>', 'the space id', spaceId)
-    .option('--author <id>', 'only this author', (text) => identityId(text)[0])
+    .argument('<space>', 'the space: id, id prefix or name', spaceId)
+    .option('--author <id>', 'only this author: id, prefix or name', identityId)
     .option('--from <seq>', 'from this sequence number (of each author)', integer(1, Number.MAX_SAFE_INTEGER))
     .option('--limit <n>', 'at most this many (default 100)', integer(1, 1000))
     .action(async (id: string, options: { author?: string, from?: number, limit?: number }, ...args: unknown[]) => {
@@ -112,7 +104,7 @@ export function registerSpace (program: Command): void {
   space
     .command('vector')
     .description('show the version vector: the last entry held of each author')
-    .argument('<space>', 'the space id', spaceId)
+    .argument('<space>', 'the space: id, id prefix or name', spaceId)
     .action(async (id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()

@@ -2,7 +2,8 @@ import type { Command } from 'commander'
 import type { Claim, TaskDetail } from '@mutual/client'
 import { contextFromArgs } from '../context.js'
 import { UsageError } from '../errors.js'
-import { holderText, shortId } from '../format.js'
+import { holderText, named, type Names } from '../format.js'
+import { showNamed } from '../names.js'
 import { fields, table, type Style } from '../output.js'
 import { boardId, estimate, repeatable, taskId } from './args.js'
 
@@ -22,7 +23,7 @@ export function registerTask (program: Command): void {
   task
     .command('add')
     .description('add a task at the end of its column; prints its id')
-    .argument('<board>', 'the board id', boardId)
+    .argument('<board>', 'the board: id, id prefix or name', boardId)
     .argument('<title>', 'what is to be done (at most 200 characters)')
     .option('--description <text>', 'details')
     .option('--status <state>', "a workflow state (default: the workflow's first)")
@@ -43,7 +44,7 @@ export function registerTask (program: Command): void {
   task
     .command('list')
     .description('list tasks by workflow state, then column order')
-    .argument('<board>', 'the board id', boardId)
+    .argument('<board>', 'the board: id, id prefix or name', boardId)
     .option('--status <state>', 'only tasks in this state')
     .action(async (board: string, options: { status?: string }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
@@ -53,28 +54,28 @@ export function registerTask (program: Command): void {
         ctx.out.message(options.status === undefined ? 'no tasks yet (add one with `mutual task add <board> <title>`)' : `no tasks in "${options.status}"`)
         return
       }
-      ctx.out.result(result, (style) => table(style, ['TASK', 'STATUS', 'TITLE', 'EST', 'HOLDER', 'LABELS', 'DUE'], result.tasks.map((t) => [
-        t.id, t.status, t.title, String(t.estimate), holderText(style, t), t.labels.join(', '), t.due ?? ''
+      await showNamed(ctx, client, result, (style, names) => table(style, ['TASK', 'STATUS', 'TITLE', 'EST', 'HOLDER', 'LABELS', 'DUE'], result.tasks.map((t) => [
+        t.id, t.status, t.title, String(t.estimate), holderText(style, t, names), t.labels.join(', '), t.due ?? ''
       ])))
     })
 
   task
     .command('show')
     .description('show a task: details, comments, claims, and its history (which entry changed what, by whom, when)')
-    .argument('<board>', 'the board id', boardId)
-    .argument('<task>', 'the task id', taskId)
+    .argument('<board>', 'the board: id, id prefix or name', boardId)
+    .argument('<task>', 'the task: id, id prefix or title', taskId)
     .action(async (board: string, id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
       const result = await client.call('task', { params: { board, task: id } }, { signal: ctx.signal })
-      ctx.out.result(result, (style) => renderTask(style, result))
+      await showNamed(ctx, client, result, (style, names) => renderTask(style, result, names))
     })
 
   task
     .command('edit')
     .description("change a task's title, description, estimate, labels or due date")
-    .argument('<board>', 'the board id', boardId)
-    .argument('<task>', 'the task id', taskId)
+    .argument('<board>', 'the board: id, id prefix or name', boardId)
+    .argument('<task>', 'the task: id, id prefix or title', taskId)
     .option('--title <title>', 'a new title')
     .option('--description <text>', 'a new description')
     .option('--estimate <points>', 'workload points', estimate)
@@ -95,8 +96,8 @@ export function registerTask (program: Command): void {
   task
     .command('move')
     .description('move a task to a workflow state, and optionally to a place in its column')
-    .argument('<board>', 'the board id', boardId)
-    .argument('<task>', 'the task id', taskId)
+    .argument('<board>', 'the board: id, id prefix or name', boardId)
+    .argument('<task>', 'the task: id, id prefix or title', taskId)
     .argument('<status>', 'the state to move it to (its own state to reorder only)')
     .option('--before <task>', 'place it just before this task', taskId)
     .option('--after <task>', 'place it just after this task', taskId)
@@ -114,8 +115,8 @@ export function registerTask (program: Command): void {
       .description(action === 'claim'
         ? 'claim a task (the earliest claim wins; prints the claim entry id)'
         : 'release your claim on a task (prints the release entry id)')
-      .argument('<board>', 'the board id', boardId)
-      .argument('<task>', 'the task id', taskId)
+      .argument('<board>', 'the board: id, id prefix or name', boardId)
+      .argument('<task>', 'the task: id, id prefix or title', taskId)
       .action(async (board: string, id: string, ...args: unknown[]) => {
         const ctx = contextFromArgs(args)
         const client = await ctx.client()
@@ -128,8 +129,8 @@ export function registerTask (program: Command): void {
   task
     .command('comment')
     .description('comment on a task; prints the comment id')
-    .argument('<board>', 'the board id', boardId)
-    .argument('<task>', 'the task id', taskId)
+    .argument('<board>', 'the board: id, id prefix or name', boardId)
+    .argument('<task>', 'the task: id, id prefix or title', taskId)
     .argument('<text>', 'the comment')
     .action(async (board: string, id: string, text: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
@@ -142,7 +143,7 @@ export function registerTask (program: Command): void {
   task
     .command('depend')
     .description('make a task wait for another (or stop waiting, with --remove)')
-    .argument('<board>', 'the board id', boardId)
+    .argument('<board>', 'the board: id, id prefix or name', boardId)
     .argument('<task>', 'the task that waits', taskId)
     .argument('<on>', 'the task it waits for', taskId)
     .option('--remove', 'remove the dependency instead')
@@ -159,8 +160,8 @@ export function registerTask (program: Command): void {
   task
     .command('delete')
     .description('delete a task')
-    .argument('<board>', 'the board id', boardId)
-    .argument('<task>', 'the task id', taskId)
+    .argument('<board>', 'the board: id, id prefix or name', boardId)
+    .argument('<task>', 'the task: id, id prefix or title', taskId)
     .action(async (board: string, id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
@@ -178,7 +179,7 @@ function claimMessage (action: 'claim' | 'release', claim: Claim): string {
     : `claimed task ${claim.task}`
 }
 
-function renderTask (style: Style, d: TaskDetail): string {
+function renderTask (style: Style, d: TaskDetail, names: Names): string {
   const t = d.task
   const sections = [fields(style, [
     ['task', t.id],
@@ -188,21 +189,21 @@ function renderTask (style: Style, d: TaskDetail): string {
     ['labels', t.labels],
     ['due', t.due ?? '-'],
     ['waits for', t.dependencies],
-    ['holder', t.holder === null ? '-' : t.holder + (t.contested ? style.yellow(' (contested)') : '')],
-    ['created', `${t.createdAt} by ${t.createdBy}`]
+    ['holder', t.holder === null ? '-' : named(names, t.holder, t.holder) + (t.contested ? style.yellow(' (contested)') : '')],
+    ['created', `${t.createdAt} by ${named(names, t.createdBy, t.createdBy)}`]
   ])]
   if (t.description !== '') sections.push(style.bold('Description') + '\n' + t.description)
   if (t.comments.length > 0) {
-    sections.push(style.bold('Comments') + '\n' + t.comments.map((c) => `${style.dim(`${c.at} ${shortId(c.author)}`)}  ${c.text}`).join('\n'))
+    sections.push(style.bold('Comments') + '\n' + t.comments.map((c) => `${style.dim(`${c.at} ${named(names, c.author)}`)}  ${c.text}`).join('\n'))
   }
   if (d.claimants.length > 0) {
     sections.push(style.bold('Claims') + '\n' + table(style, ['CLAIMANT', 'SINCE', 'ENTRY'], d.claimants.map((c, i) => [
-      c.author + (i === 0 ? style.green(' (holds it)') : ''), c.at, c.entry
+      named(names, c.author, c.author) + (i === 0 ? style.green(' (holds it)') : ''), c.at, c.entry
     ])))
   }
   sections.push(style.bold('History') + '\n' + table(style, ['TIME', 'AUTHOR', 'ENTRY', 'CHANGES'], d.history.map((h) => [
     h.at.replace(/\.\d{3}Z$/, 'Z'),
-    h.author,
+    named(names, h.author, h.author),
     h.entry,
     h.changes.map((c) => c === 'status' && h.status !== undefined ? `status ${h.status.from ?? '∅'} → ${h.status.to ?? '∅'}` : c).join(', ')
   ])))
