@@ -48,17 +48,17 @@ async function shows (d: DaemonProcess, args: string[], text: string): Promise<s
 describe('names through the CLI', () => {
   it('after `profile set`, three other nodes show the name in org members, task list and board show', async () => {
     await ok(worker, ['task', 'claim', board, task])
-    const set = await mutual(['profile', 'set', '--name', 'Wren Worker', '--kind', 'person', '--description', 'writes specs', '--home', worker.home])
+    const set = await mutual(['profile', 'set', '--name', 'Spec Writer', '--kind', 'person', '--description', 'writes specs', '--home', worker.home])
     expect(set.code).toBe(0)
     expect(set.stderr).toMatch(/published in 2 spaces/)
-    const label = 'Wren Worker (12D3KooW'
+    const label = 'Spec Writer (12D3KooW'
     for (const d of [admin, ...members]) {
-      expect(await shows(d, ['org', 'members', org], label)).toContain(`Wren Worker (${worker.ready.id})`)
+      expect(await shows(d, ['org', 'members', org], label)).toContain(`Spec Writer (${worker.ready.id})`)
       await shows(d, ['task', 'list', board], label)
-      expect(await shows(d, ['board', 'show', board], label)).toMatch(/^Workload\nPERSON\s+OPEN ESTIMATE\nWren Worker \(/m)
+      expect(await shows(d, ['board', 'show', board], label)).toMatch(/^Workload\nPERSON\s+OPEN ESTIMATE\nSpec Writer \(/m)
     }
-    const shown = await ok(members[0], ['profile', 'show', 'Wren Worker'])
-    expect(shown).toMatch(/^name\s+Wren Worker$/m)
+    const shown = await ok(members[0], ['profile', 'show', 'Spec Writer'])
+    expect(shown).toMatch(/^name\s+Spec Writer$/m)
     expect(shown).toMatch(/^description\s+writes specs$/m)
   }, 180_000)
 
@@ -74,14 +74,14 @@ describe('names through the CLI', () => {
   }, 120_000)
 
   it('an identity by its profile name or a local alias; the alias shows beside its id', async () => {
-    await shows(admin, ['org', 'members', org], 'Wren Worker')
-    await ok(admin, ['org', 'grant', 'Acme', 'Wren Worker', '--role', 'reviewer'])
-    await ok(admin, ['alias', 'set', 'wren', worker.ready.id.slice(0, 20)])
-    expect(await ok(admin, ['alias', 'list'])).toMatch(new RegExp(`^wren\\s+${worker.ready.id}\\s+Wren Worker$`, 'm'))
-    expect(await ok(admin, ['org', 'members', org])).toContain(`wren (${worker.ready.id})`)
-    expect(await ok(admin, ['profile', 'show', 'wren'])).toMatch(/^name\s+Wren Worker$/m)
-    await ok(admin, ['alias', 'remove', 'wren'])
-    expect(await ok(admin, ['org', 'members', org])).toContain(`Wren Worker (${worker.ready.id})`)
+    await shows(admin, ['org', 'members', org], 'Spec Writer')
+    await ok(admin, ['org', 'grant', 'Acme', 'Spec Writer', '--role', 'reviewer'])
+    await ok(admin, ['alias', 'set', 'writer', worker.ready.id.slice(0, 20)])
+    expect(await ok(admin, ['alias', 'list'])).toMatch(new RegExp(`^writer\\s+${worker.ready.id}\\s+Spec Writer$`, 'm'))
+    expect(await ok(admin, ['org', 'members', org])).toContain(`writer (${worker.ready.id})`)
+    expect(await ok(admin, ['profile', 'show', 'writer'])).toMatch(/^name\s+Spec Writer$/m)
+    await ok(admin, ['alias', 'remove', 'writer'])
+    expect(await ok(admin, ['org', 'members', org])).toContain(`Spec Writer (${worker.ready.id})`)
   }, 120_000)
 
   it('refuses an ambiguous name or prefix with the candidates (exit 2), and an unknown one (exit 4)', async () => {
@@ -105,6 +105,6 @@ describe('names through the CLI', () => {
     const long = await mutual(['profile', 'set', '--name', 'x'.repeat(65), '--home', worker.home])
     expect(long.code).toBe(4)
     expect(long.stderr).toContain('InvalidRequestError')
-    expect(await ok(worker, ['profile', 'show'])).toMatch(/^name\s+Wren Worker$/m)
+    expect(await ok(worker, ['profile', 'show'])).toMatch(/^name\s+Spec Writer$/m)
   }, 60_000)
 })
