@@ -119,8 +119,9 @@ describe('usage errors exit 2', () => {
     ['an unknown command', ['frobnicate'], /unknown command/],
     ['an unknown option', ['status', '--frob'], /unknown option/],
     ['a missing argument', ['connect'], /missing required argument/],
-    ['a malformed space id', ['space', 'append', 'not-a-space', 'hello'], /not a space id/],
-    ['a malformed writer id', ['space', 'create', 'x', '--writer', 'bob'], /not an identity id/],
+    // A text that may be a name or prefix needs the daemon to tell; a blank one is refused here.
+    ['a blank space id', ['space', 'append', ' ', 'hello'], /not a space id/],
+    ['a blank writer id', ['space', 'create', 'x', '--writer', ''], /not an identity id/],
     ['--limit out of range', ['space', 'entries', SPACE, '--limit', '0'], /integer from 1 to 1000/],
     ['append with neither text nor --type/--body', ['space', 'append', SPACE], /give <text>/],
     ['append with a body that is not JSON', ['space', 'append', SPACE, '--type', 'space/note', '--body', '{nope'], /not JSON/],

@@ -34,8 +34,9 @@ const USAGE_NAMES = new Set(['UsageError', 'ConfigError', 'KeyFileError', 'Comma
 export function exitCodeFor (err: unknown): ExitCode {
   if (!(err instanceof Error)) return ExitCode.Failure
   if (err instanceof ApiError) {
-    // A name or prefix that fits several things is the caller's to make precise, like a usage error.
-    if (err.name === 'AmbiguousNameError') return ExitCode.Usage
+    // A name or prefix that fits several things, or nothing, is an argument to correct, like a
+    // malformed id; a whole id the daemon does not hold is refused (exit 4) as before.
+    if (err.name === 'AmbiguousNameError' || err.name === 'UnknownNameError') return ExitCode.Usage
     if (err.name === 'DialError' || err.status === 502 || err.status === 504) return ExitCode.Network
     if (err.status >= 400 && err.status < 500) return ExitCode.Refused
     return ExitCode.Failure

@@ -6,9 +6,9 @@
  * | ---- | ---------------- | ------------------------------------------------------------------------- |
  * | 0    | Ok               | the command did what was asked                                            |
  * | 1    | Failure          | an unexpected failure (a bug, a 5xx from the daemon, a disk error)        |
- * | 2    | Usage            | bad arguments or options, a name or id prefix that fits several things (`AmbiguousNameError`, candidates listed), a bad config file (`ConfigError`) or key file (`KeyFileError`) |
+ * | 2    | Usage            | bad arguments or options, a name or id prefix that fits several things (`AmbiguousNameError`, candidates listed) or nothing known (`UnknownNameError`), a bad config file (`ConfigError`) or key file (`KeyFileError`) |
  * | 3    | DaemonNotRunning | no daemon for this home: no `api` file, or its address refused the call   |
- * | 4    | Refused          | the daemon refused the request (a 4xx problem: invalid input, unauthorized, not found, a name that fits nothing: `UnknownNameError`) |
+ * | 4    | Refused          | the daemon refused the request (a 4xx problem: invalid input, unauthorized, not found, a whole id not held here) |
  * | 5    | DaemonRunning    | `mutual daemon`: another daemon holds this home's lock (`DaemonRunningError`, `StoreLockedError`) |
  * | 6    | Network          | a network operation failed (`DialError`, HTTP 502; `JoinTimeoutError`, 504) |
  * | 130  | Interrupted      | Ctrl-C (SIGINT) cancelled a client command (the shell's 128 + signal)     |

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import type { NameKind } from '@mutual/client'
-import { parseCid } from '@mutual/protocol'
+import { isIdentityId, parseCid } from '@mutual/protocol'
 import { contextOf } from './context.js'
 import { kindOf } from './commands/args.js'
 
@@ -31,12 +31,14 @@ export async function resolveIds (command: Command): Promise<void> {
     const value = command.getOptionValue(key) as string | string[] | undefined
     if (kind !== undefined && value !== undefined) slots.push({ kind, value, set: (v) => { command.setOptionValue(key, v) } })
   }
-  if (slots.length === 0) return
+  // A whole id is taken as it is, as the daemon would (an identity slot may take a credential
+  // id instead, as `org revoke` does): no round trip, and no daemon needed before usage checks.
+  const whole = (kind: NameKind, q: string): boolean => kind !== 'task' && (parseCid(q) !== undefined || (kind === 'identity' && isIdentityId(q)))
+  if (slots.every((s) => [s.value].flat().every((v) => whole(s.kind, v)))) return
   const ctx = contextOf(command)
   const client = await ctx.client()
   const one = async (kind: NameKind, q: string, board?: string): Promise<string> => {
-    // An identity slot may take a credential id instead (`org revoke`): a CID is left as it is.
-    if (kind === 'identity' && parseCid(q) !== undefined) return q
+    if (whole(kind, q)) return q
     return (await client.call('resolve', { query: { kind, q, board } }, { signal: ctx.signal })).id
   }
   const each = async (slot: Slot, board?: string): Promise<void> => {

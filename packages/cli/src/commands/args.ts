@@ -12,7 +12,7 @@ import type { NameKind } from '@mutual/client'
 const KINDS = new WeakMap<object, NameKind>()
 
 function bounded (kind: NameKind, text: string): string {
-  if (text.trim() === '' || text.length > 200 || [...text].some((ch) => ch.charCodeAt(0) < 32)) throw new InvalidArgumentError(`"${text.slice(0, 200)}" is not ${kind === 'identity' ? 'an identity' : `a ${kind}`} id, prefix or name`)
+  if (text.trim() === '' || text.length > 200 || [...text].some((ch) => ch.charCodeAt(0) < 32)) throw new InvalidArgumentError(`"${text.slice(0, 200)}" is not ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} id, prefix or name`)
   return text
 }
 

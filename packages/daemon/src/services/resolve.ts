@@ -31,7 +31,7 @@ export function pick (what: string, query: string, candidates: readonly Candidat
     if (found.length === 1) return found[0].id
     if (found.length > 1) throw new AmbiguousNameError(what, q, found.map(({ id, name }) => ({ id, name })).sort((a, b) => a.id < b.id ? -1 : 1))
   }
-  throw new UnknownNameError(`no ${what} known here is named "${q.slice(0, 128)}" or has an id starting so${q.length < MIN_PREFIX ? ` (an id prefix needs at least ${MIN_PREFIX} characters)` : ''}`)
+  throw new UnknownNameError(`"${q.slice(0, 128)}" is not ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} id, id prefix or name known here${q.length < MIN_PREFIX ? ` (an id prefix needs at least ${MIN_PREFIX} characters)` : ''}`)
 }
 
 function unique (candidates: Candidate[]): Candidate[] {
