@@ -108,7 +108,14 @@ export class NameService {
       const id = await this.resolve('board', board)
       const replica = await this.init.replicas.open(id.id)
       const tasks = replica.board.tasks().map((t) => ({ id: t.id, name: t.title }))
-      const task = pick('task', q, tasks)
+      let task: string
+      try {
+        task = pick('task', q, tasks)
+      } catch (err) {
+        // A task that fits nothing is taken as an id: the board's routes say UnknownTaskError, as for any task id not on it.
+        if (!(err instanceof UnknownNameError)) throw err
+        task = q
+      }
       return { kind, id: task, name: tasks.find((t) => t.id === task)?.name ?? '' }
     }
     // A whole id is taken as it is, held here or not (`space join` names spaces not held yet).
