@@ -1,12 +1,11 @@
 import type { Command } from 'commander'
 import type { Body, BoardDetail, Task, Workflow } from '@mutual/client'
 import { contextFromArgs } from '../context.js'
-import { holderText, named, plural, type Names } from '../format.js'
+import { holderText, named, plural, shortId, type Names } from '../format.js'
 import { showNamed } from '../names.js'
 import { fields, table, type Style } from '../output.js'
 import { UsageError } from '../errors.js'
-import { boardId, durationSeconds, integer, jsonValue } from './args.js'
-import { orgId } from './org.js'
+import { boardId, durationSeconds, identityId, integer, jsonValue, orgId } from './args.js'
 
 export function registerBoard (program: Command): void {
   const board = program
@@ -114,8 +113,8 @@ export function registerBoard (program: Command): void {
   board
     .command('remove-writer')
     .description("remove a writer from a personal board (its creator only): their later entries count on no node")
-    .argument('<board>', 'the board id', boardId)
-    .argument('<writer>', "the writer's identity id")
+    .argument('<board>', 'the board: id, id prefix or name', boardId)
+    .argument('<writer>', "the writer: identity id, prefix or name", identityId)
     .action(async (id: string, writer: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()

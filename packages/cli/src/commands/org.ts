@@ -123,7 +123,7 @@ export function registerOrg (program: Command): void {
 
   org.command('ledger')
     .description("create the organization's contribution ledger (readable by its members only); prints its id")
-    .argument('<org>', 'the org id', orgId)
+    .argument('<org>', 'the org: id, id prefix or name', orgId)
     .action(async (id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
@@ -134,7 +134,7 @@ export function registerOrg (program: Command): void {
 
   org.command('spaces')
     .description("the organization's boards, ledger and markets, and this node's sync state of each (followed by itself)")
-    .argument('<org>', 'the org id', orgId)
+    .argument('<org>', 'the org: id, id prefix or name', orgId)
     .action(async (id: string, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
