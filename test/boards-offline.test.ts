@@ -4,6 +4,7 @@ import { RecordRegistry, baseRecordTypes, generateIdentity, type Identity } from
 import { Log, memoryStore, vectorsEqual } from '@mutual/log'
 import { createMutualNode, type MutualNode } from '@mutual/node'
 import { BoardReplica, boardAuthorizer, boardRecordTypes, createBoard } from '@mutual/board'
+import { eventually } from './support/poll.js'
 
 /**
  * Offline edits: two nodes over real libp2p (TCP on loopback) edit the same task while one of
@@ -32,13 +33,6 @@ async function peer (): Promise<Peer> {
   return p
 }
 
-async function eventually (check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 async function replica (p: Peer, space: string): Promise<BoardReplica> {
   const board = new BoardReplica({ log: p.log, space, identity: p.identity, batchMs: 20 })

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { eventually as poll } from '../support/poll.js'
 
 /** Helpers for transcript tests: the built `mutual` run as real processes, never in-process. */
 
@@ -173,13 +174,9 @@ export function cleanup (): void {
 // eslint-disable-next-line no-control-regex
 export const ANSI = /\u001b\[[0-9;]*m/
 
-/** Polls `check` every 200 ms until it holds, or fails naming `what` after `timeoutMs`. */
+/** Polls `check` every 200 ms (each check runs the CLI) until it holds, or fails naming `what` after `timeoutMs`. */
 export async function eventually (check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
+  await poll(check, timeoutMs, what, { intervalMs: 200 })
 }
 
 /** Runs `mutual <args> --home <d>`, expecting exit 0; resolves to stdout, trimmed. */

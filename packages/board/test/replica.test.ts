@@ -6,6 +6,7 @@ import * as Y from 'yjs'
 import { levelStore } from '@mutual/log'
 import { BoardReplica, checkUpdate, createBoard, snapshotKey, type BoardEvent } from '@mutual/board'
 import { boardLog, canonical, deliver, identities, prng } from './helpers.js'
+import { eventually } from '../../../test/support/poll.js'
 
 const dirs: string[] = []
 afterEach(async () => {
@@ -59,9 +60,7 @@ describe('BoardReplica', () => {
     // only, not the 500 ranges deleted before.
     replica.board.comment(ids[700], 'hi')
     replica.board.deleteTask(ids[701])
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    await log.flush()
-    expect(await countUpdates(log, space)).toBe(3)
+    await eventually(async () => (await countUpdates(log, space)) === 3, 5_000, 'the window\'s timer to send the later edits')
     const head = await log.get(space, alice.id, log.head(space, alice.id)?.seq ?? 0)
     const update = (head?.entry.body as { update: Uint8Array }).update
     expect(update.byteLength).toBeLessThan(400)
