@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { expect } from 'vitest'
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -113,7 +113,8 @@ export interface DaemonProcess {
  * Starts `mutual daemon` on loopback with free ports and no mDNS (unless asked), and waits for its ready
  * output on stdout: a JSON line with `json`, else the human block ending in its `api` line.
  */
-export async function startDaemon (home: string, options: { json?: boolean, args?: string[], mdns?: boolean } = {}): Promise<DaemonProcess> {
+export async function startDaemon (home: string, options: { json?: boolean, args?: string[], mdns?: boolean, config?: Record<string, unknown> } = {}): Promise<DaemonProcess> {
+  if (options.config !== undefined) await configure(home, options.config)
   const args = [BIN, 'daemon', '--home', home, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', ...(options.mdns === true ? [] : ['--no-mdns']), ...(options.args ?? [])]
   if (options.json === true) args.push('--json')
   const child = track(spawn(process.execPath, args, { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] }))
@@ -150,6 +151,14 @@ export async function startDaemon (home: string, options: { json?: boolean, args
   })
   daemon.ready = ready
   return daemon
+}
+
+/** Initializes `home` through the CLI if needed and merges `fields` into its config.json. */
+export async function configure (home: string, fields: Record<string, unknown>): Promise<void> {
+  const init = await mutual(['init', '--home', home])
+  if (init.code !== 0) throw new Error(`mutual init exited ${init.code}: ${init.stderr}`)
+  const file = join(home, 'config.json')
+  writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...fields }, null, 2))
 }
 
 function parseReady (stdout: string, json: boolean): Ready | undefined {
