@@ -9,7 +9,7 @@ import { eventually as poll } from '../support/poll.js'
 /** Helpers for transcript tests: the built `mutual` run as real processes, never in-process. */
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const BIN = join(ROOT, 'packages/cli/dist/bin.js')
+export const BIN = join(ROOT, 'packages/cli/dist/bin.js')
 const children = new Set<ChildProcess>()
 const homes: string[] = []
 
