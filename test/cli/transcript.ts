@@ -55,12 +55,22 @@ const BOUND_SHAPES = [
   /bafy[a-z2-7]{20,}/, // a CID: space, entry, board, organization
   /12D3KooW[1-9A-HJ-NP-Za-km-z]{44}/, // a peer id
   /12D3KooW[1-9A-HJ-NP-Za-km-z]{4}…[1-9A-HJ-NP-Za-km-z]{4}/, // a peer id shortened for a table
-  /(?<![\w-])(?=[a-z2-7]*[2-7])[a-z2-7]{12}(?![\w-])/, // a task id
-  /(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Z])(?=[\w-]*[a-z])[A-Za-z0-9_-]{12}(?![\w-])/ // an invite id
+  // A task id, and an invite id: known in the Markdown by a digit among their letters (so words
+  // are not taken for ids), though the value a run prints there may have none.
+  /(?<![\w-])(?=[a-z2-7]*[2-7])[a-z2-7]{12}(?![\w-])/,
+  /(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Z])(?=[\w-]*[a-z])[A-Za-z0-9_-]{12}(?![\w-])/
 ]
+/** What each bound shape matches in a run's output. */
+const BOUND_VALUES = [...BOUND_SHAPES.slice(0, 4).map((r) => r.source), '[a-z2-7]{12}', '[A-Za-z0-9_-]{12}']
 // Shapes that match any value of the shape, with no binding: times differ from line to line.
 const FREE_SHAPES = [/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3})?Z/]
 const ANYTHING = '[..]'
+const ANY_ORDER = ' [any order]'
+
+function permutations<T> (items: T[]): T[][] {
+  if (items.length <= 1) return [items]
+  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]))
+}
 const TOKEN = new RegExp([...BOUND_SHAPES, ...FREE_SHAPES].map((r) => `(${r.source})`).join('|') + '|\\[\\.\\.\\]', 'g')
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -92,7 +102,7 @@ export class Bindings {
       else if (this.values.has(m[0])) pattern += escape(this.values.get(m[0])!)
       else {
         literals.push(m[0])
-        pattern += `(${BOUND_SHAPES[shape].source})`
+        pattern += `(${BOUND_VALUES[shape]})`
       }
     }
     pattern += escape(expected.slice(last))
@@ -107,18 +117,45 @@ export class Bindings {
     return made
   }
 
-  /** Whether `actual` shows what `expected` says, line for line; binds what it saw if so. */
+  /**
+   * Whether `actual` shows what `expected` says, line for line; binds what it saw if so. A run of
+   * lines ending in `[any order]` matches as many actual lines in any order (rows sorted by ids).
+   */
   match (expected: string[], actual: string[]): boolean {
     if (expected.length !== actual.length) return false
-    const made = new Map<string, string>()
-    for (const [i, line] of expected.entries()) {
-      const step = new Bindings()
-      for (const [k, v] of [...this.values, ...made]) step.values.set(k, v)
-      const bound = step.matchLine(line, actual[i])
-      if (bound === undefined) return false
-      for (const [k, v] of bound) made.set(k, v)
+    const trial = this.copy()
+    for (let i = 0; i < expected.length;) {
+      let end = i
+      while (end < expected.length && expected[end].endsWith(ANY_ORDER)) end++
+      if (end === i) {
+        if (!trial.bind(expected[i], actual[i])) return false
+        i++
+        continue
+      }
+      const group = expected.slice(i, end).map((l) => l.slice(0, -ANY_ORDER.length).trimEnd())
+      const found = permutations(actual.slice(i, end)).map((rows) => {
+        const t = trial.copy()
+        return rows.every((row, k) => t.bind(group[k], row)) ? t : undefined
+      }).find((t) => t !== undefined)
+      if (found === undefined) return false
+      trial.values.clear()
+      for (const [k, v] of found.values) trial.values.set(k, v)
+      i = end
     }
-    for (const [k, v] of made) this.values.set(k, v)
+    for (const [k, v] of trial.values) this.values.set(k, v)
+    return true
+  }
+
+  private copy (): Bindings {
+    const c = new Bindings()
+    for (const [k, v] of this.values) c.values.set(k, v)
+    return c
+  }
+
+  private bind (expected: string, actual: string): boolean {
+    const bound = this.matchLine(expected, actual)
+    if (bound === undefined) return false
+    for (const [k, v] of bound) this.values.set(k, v)
     return true
   }
 }
