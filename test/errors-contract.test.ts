@@ -54,6 +54,7 @@ describe('errors and exit codes (docs/ERRORS.md)', async () => {
   const daemonDeps = Object.keys((JSON.parse(readFileSync(join(ROOT, 'packages/daemon/package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies)
   const serverSide = new Set(['@mutual/daemon', ...daemonDeps.filter((d) => all.has(d))])
   const docs = documented()
+  const clientSide = new Set(packageNames.filter((p) => !serverSide.has(p)).flatMap((p) => errorClasses(all.get(p)!)))
 
   const named = (name: string): Error => Object.assign(new Error(name), { name })
   const expectedExit = (pkg: string, name: string): string => {
@@ -85,7 +86,14 @@ describe('errors and exit codes (docs/ERRORS.md)', async () => {
         const row = section.get(name)
         expect(row, `${name} of ${pkg} in docs/ERRORS.md`).toBeDefined()
         expect(row!.status, `${name}'s status`).toBe(serverSide.has(pkg) ? String(ERROR_STATUS[name]) : '—')
-        expect(row!.exit, `${name}'s exit code`).toBe(expectedExit(pkg, name))
+        // A client's error the CLI turns into one of its own says so: `3 (as \`DaemonNotRunningError\`)`.
+        const as = /^(\d+) \(as `(\w+)`\)$/.exec(row!.exit)
+        if (as !== null && !serverSide.has(pkg)) {
+          expect(clientSide.has(as[2]), `${name} becomes ${as[2]}, a client's error`).toBe(true)
+          expect(as[1], `${name}'s exit code, as ${as[2]}`).toBe(expectedExit(pkg, as[2]))
+        } else {
+          expect(row!.exit, `${name}'s exit code`).toBe(expectedExit(pkg, name))
+        }
       }
       // and nothing listed that is not exported
       expect([...section.keys()].sort(), `the rows of ${pkg}`).toEqual(errorClasses(all.get(pkg)!))

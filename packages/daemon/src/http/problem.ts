@@ -31,6 +31,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   InvalidTaskError: 400,
   InvalidWorkflowError: 400,
   InvalidTicketError: 400,
+  OutdatedTicketError: 400,
   InviteError: 400,
   // a request the board's rules refuse in its current state
   TransitionError: 409,
