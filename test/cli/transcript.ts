@@ -53,6 +53,7 @@ export function parseTranscripts (markdown: string): Step[] {
 const BOUND_SHAPES = [
   /mutual1:[A-Za-z0-9_-]{16,}/, // an invite ticket
   /bafy[a-z2-7]{20,}/, // a CID: space, entry, board, organization
+  /bafy[a-z2-7]{8}…[a-z2-7]{4}/, // a CID shortened for a table
   /12D3KooW[1-9A-HJ-NP-Za-km-z]{44}/, // a peer id
   /12D3KooW[1-9A-HJ-NP-Za-km-z]{4}…[1-9A-HJ-NP-Za-km-z]{4}/, // a peer id shortened for a table
   // A task id, and an invite id: known in the Markdown by a digit among their letters (so words
@@ -61,7 +62,7 @@ const BOUND_SHAPES = [
   /(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Z])(?=[\w-]*[a-z])[A-Za-z0-9_-]{12}(?![\w-])/
 ]
 /** What each bound shape matches in a run's output. */
-const BOUND_VALUES = [...BOUND_SHAPES.slice(0, 4).map((r) => r.source), '[a-z2-7]{12}', '[A-Za-z0-9_-]{12}']
+const BOUND_VALUES = [...BOUND_SHAPES.slice(0, 5).map((r) => r.source), '[a-z2-7]{12}', '[A-Za-z0-9_-]{12}']
 // Shapes that match any value of the shape, with no binding: times differ from line to line.
 const FREE_SHAPES = [/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3})?Z/]
 const ANYTHING = '[..]'
