@@ -275,12 +275,14 @@ export class Session {
       return
     }
     if (words[0] !== 'mutual') throw new Error(`${where}: only mutual, echo and VAR=$(mutual …) run here`)
-    const verb = words.slice(1).find((w, i, all) => !w.startsWith('-') && all[i - 1] !== '--home')
+    // The command's own words: `mutual --home /tmp/a board show $BOARD` → board, show, <board>.
+    const named = words.slice(1).filter((w, i, all) => !w.startsWith('-') && all[i - 1] !== '--home')
+    const verb = named[0]
     if (verb === 'daemon') {
       await this.daemon(where, step, words.slice(1), expected)
       return
     }
-    const reads = words.slice(1).some((w) => READS.has(w)) && !step.hidden
+    const reads = (READS.has(named[0]) || READS.has(named[1])) && !words.includes('--set') && !step.hidden
     let ran = await this.exec(words.slice(1), assign !== null)
     if (!step.hidden && !this.bindings.match(expected, ran.shown) && reads) {
       await eventually(async () => {
