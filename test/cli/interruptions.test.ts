@@ -11,27 +11,27 @@ import { eventually } from '../support/poll.js'
  * cancels a client command (exit 130); a second Ctrl-C stops a stopping daemon at once (exit 1).
  */
 
-let silent: Server
-let blackhole: string
+const servers: Server[] = []
 const held: Socket[] = []
 
-beforeAll(async () => {
-  buildOnce()
-  // Accepts TCP connections and never answers: a dial to it hangs in the handshake.
-  silent = createServer((socket) => { held.push(socket) })
-  await new Promise<void>((resolve) => { silent.listen(0, '127.0.0.1', resolve) })
-  const { port } = silent.address() as { port: number }
-  blackhole = `/ip4/127.0.0.1/tcp/${port}/p2p/${(await generateIdentity()).id}`
-}, 120_000)
+beforeAll(() => { buildOnce() }, 120_000)
 afterAll(async () => {
   for (const s of held) s.destroy()
-  await new Promise((resolve) => { silent.close(resolve) })
+  await Promise.all(servers.map(async (server) => { await new Promise((resolve) => { server.close(resolve) }) }))
   cleanup()
 })
 
-/** `mutual connect` to the black hole, started and left hanging; resolves once the daemon is dialling it. */
+/**
+ * A black hole of its own (it accepts TCP connections and never answers, so a dial to it hangs in
+ * the handshake), and `mutual connect` to it, left hanging; resolves once the daemon is dialling
+ * it. Its own, so that no late dial from an earlier test can be taken for this one.
+ */
 async function hangingConnect (home: string): Promise<{ child: ReturnType<typeof spawn>, exit: Promise<number | null>, stderr: () => string, stdout: () => string }> {
-  const before = held.length
+  let dialled = false
+  const silent = createServer((socket) => { dialled = true; held.push(socket) })
+  servers.push(silent)
+  await new Promise<void>((resolve) => { silent.listen(0, '127.0.0.1', resolve) })
+  const blackhole = `/ip4/127.0.0.1/tcp/${(silent.address() as { port: number }).port}/p2p/${(await generateIdentity()).id}`
   const child = spawn(process.execPath, [BIN, 'connect', blackhole, '--home', home], { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   let stdout = ''
@@ -39,7 +39,7 @@ async function hangingConnect (home: string): Promise<{ child: ReturnType<typeof
   child.stdout!.setEncoding('utf8').on('data', (c: string) => { stdout += c })
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code) }))
   // The daemon's dial reaching the black hole: its request is in flight.
-  await eventually(() => held.length > before, 10_000, 'the daemon to dial the black hole')
+  await eventually(() => dialled, 10_000, 'the daemon to dial the black hole')
   return { child, exit, stderr: () => stderr, stdout: () => stdout }
 }
 
@@ -85,6 +85,8 @@ describe('Ctrl-C', () => {
     await eventually(() => d.stderr.includes('stopping'), 10_000, 'the daemon to start stopping')
     expect(d.child.exitCode).toBeNull()
     d.child.kill('SIGINT')
+    // Waited for, not stopped: stop() would send a SIGTERM of its own, which could be taken first.
+    await eventually(() => d.child.exitCode !== null || d.child.signalCode !== null, 10_000, 'the daemon to exit')
     expect(await d.stop()).toBe(1)
     expect(d.stderr).toContain('SIGINT again: exiting without a clean shutdown')
     client.child.kill('SIGKILL')
