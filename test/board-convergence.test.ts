@@ -4,6 +4,7 @@ import { RecordRegistry, baseRecordTypes, generateIdentity, type Identity } from
 import { Log, memoryStore, vectorsEqual } from '@mutual/log'
 import { createMutualNode, type MutualNode } from '@mutual/node'
 import { BoardReplica, boardAuthorizer, boardRecordTypes, createBoard } from '@mutual/board'
+import { eventually } from './support/poll.js'
 
 /**
  * Convergence of boards over real libp2p nodes (TCP on loopback): seeded random operations on
@@ -44,13 +45,6 @@ async function peer (identity: Identity): Promise<Omit<Replica, 'board'>> {
   return { identity, log, node }
 }
 
-async function eventually (check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
 

@@ -4,6 +4,7 @@ import { RecordRegistry, baseRecordTypes, generateIdentity, type Identity } from
 import { Log, memoryStore, vectorsEqual } from '@mutual/log'
 import { createMutualNode, type MutualNode } from '@mutual/node'
 import { BoardReplica, boardAuthorizer, boardRecordTypes, createBoard } from '@mutual/board'
+import { eventually } from './support/poll.js'
 
 /**
  * Offline edits: two nodes over real libp2p (TCP on loopback) edit the same task while one of
@@ -32,13 +33,6 @@ async function peer (): Promise<Peer> {
   return p
 }
 
-async function eventually (check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 async function replica (p: Peer, space: string): Promise<BoardReplica> {
   const board = new BoardReplica({ log: p.log, space, identity: p.identity, batchMs: 20 })
@@ -71,14 +65,14 @@ describe('offline edits', () => {
       board.comment(task, 'A: outline done')
     })
     await boardA.flush()
-    await boardA.claim(task)
+    const claimA = await boardA.claim(task)
 
     boardB.edit((board) => {
       board.editTask(task, { description: 'written offline by B', estimate: 5 })
       board.comment(task, 'B: numbers added')
     })
     await boardB.flush()
-    await boardB.claim(task)
+    const claimB = await boardB.claim(task)
     // B's replica restarts while offline: it comes back from its snapshot with its edits.
     await boardB.stop()
     boardB = await replica(b, space)
@@ -103,9 +97,15 @@ describe('offline edits', () => {
     expect(ta?.comments.map((c) => c.text).sort()).toEqual(['A: outline done', 'B: numbers added'])
     expect(Y.encodeStateVector(boardB.doc)).toEqual(Y.encodeStateVector(boardA.doc))
     expect([...boardB.claims()]).toEqual([...boardA.claims()])
-    // Both claimed apart: contested, one winner by the same rule on both nodes.
-    expect(boardA.claims().get(task)?.contested).toBe(true)
-    expect([a.identity.id, b.identity.id]).toContain(boardA.claims().get(task)?.holder)
+    // Both claimed apart: contested, and the earliest claim wins on both nodes. A claimed first on
+    // the same machine clock, so its stamp is the earlier one.
+    const [tsA, tsB] = [claimA.entry.ts, claimB.entry.ts]
+    expect(tsA[0] < tsB[0] || (tsA[0] === tsB[0] && tsA[1] < tsB[1]), `A's claim ${tsA.join('.')} before B's ${tsB.join('.')}`).toBe(true)
+    expect(boardA.claims().get(task)).toMatchObject({
+      holder: a.identity.id,
+      contested: true,
+      claimants: [{ author: a.identity.id, entry: claimA.id.toString() }, { author: b.identity.id, entry: claimB.id.toString() }]
+    })
 
     for (const board of [boardA, boardB]) {
       const history = await board.history(task)

@@ -1,9 +1,10 @@
 /**
  * Durable writes: Log.append on a level store with sync on, 128 appends in flight, each
  * acknowledged only once its batch is fsynced; group commit lets one fsync cover many entries.
- * Baseline: the naive way to make every write durable on the same disk, one awaited
- * `db.put(key, value, { sync: true })` at a time on a raw classic-level database, values of the
- * same size. Ratio = ours / naive; above 1 means batching pays for signing and validation.
+ * Baseline: the same concurrency without group commit: 128 `db.put(key, value, { sync: true })`
+ * in flight on a raw classic-level database, values of the same size (LevelDB's own writer queue
+ * may merge concurrent synced writes too). Ratio = ours / baseline: what Mutual's batching, paying
+ * for signing and validation besides, gives over what the database does alone.
  */
 import { ClassicLevel } from 'classic-level'
 import { Log, levelStore } from '@mutual/log'
@@ -12,7 +13,6 @@ import { genesisBody, noteBody } from './fixtures.ts'
 import { compare, perSecond, pool, result, rounds, tempDir, time, type BenchResult } from './lib.ts'
 
 const N = Number(process.env.BENCH_N ?? 20_000) / 2
-const NAIVE_N = Math.max(100, Math.round(N / 5))
 const IN_FLIGHT = 128
 
 async function durableAppends (identity: Identity): Promise<{ rate: number, sizes: number[] }> {
@@ -34,17 +34,17 @@ async function durableAppends (identity: Identity): Promise<{ rate: number, size
   }
 }
 
-async function naivePuts (size: number): Promise<number> {
-  const dir = tempDir('naive')
+async function concurrentPuts (size: number): Promise<number> {
+  const dir = tempDir('puts')
   try {
     const db = new ClassicLevel<string, Uint8Array>(dir.path, { keyEncoding: 'utf8', valueEncoding: 'view' })
     await db.open()
     const value = crypto.getRandomValues(new Uint8Array(size))
     const ms = await time(async () => {
-      for (let i = 0; i < NAIVE_N; i++) await db.put(`e1!${i.toString().padStart(16, '0')}`, value, { sync: true })
+      await pool(N, IN_FLIGHT, async (i) => { await db.put(`e1!${i.toString().padStart(16, '0')}`, value, { sync: true }) })
     })
     await db.close()
-    return perSecond(NAIVE_N, ms)
+    return perSecond(N, ms)
   } finally {
     dir.remove()
   }
@@ -57,7 +57,7 @@ export default async function logDurable (): Promise<BenchResult[]> {
 
   const samples = await compare({
     rounds: rounds(5),
-    baseline: async () => await naivePuts(entryBytes),
+    baseline: async () => await concurrentPuts(entryBytes),
     measured: { ours: async () => (await durableAppends(identity)).rate }
   })
   return [result({
@@ -65,9 +65,9 @@ export default async function logDurable (): Promise<BenchResult[]> {
     unit: 'entries/s',
     values: samples.measured.ours,
     baselines: samples.baseline,
-    baselineName: 'classic-level put({ sync: true }), one awaited at a time',
+    baselineName: `classic-level put({ sync: true }), ${IN_FLIGHT} in flight`,
     baselineUnit: 'puts/s',
     goal: '> 1',
-    params: { entries: N, naivePuts: NAIVE_N, inFlight: IN_FLIGHT, entryBytes }
+    params: { entries: N, puts: N, inFlight: IN_FLIGHT, entryBytes }
   })]
 }

@@ -192,7 +192,7 @@ describe('mutual task', () => {
 
 describe('mutual board show and workflow', () => {
   it('show: tasks by state, workload, sync', async () => {
-    await run(['task', 'claim', board, spec])
+    expect((await run(['task', 'claim', board, spec])).code).toBe(0)
     const human = await run(['board', 'show', board])
     expect(human.code).toBe(0)
     expect(human.stdout).toMatch(new RegExp(`^board\\s+${board}$`, 'm'))

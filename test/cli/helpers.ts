@@ -1,14 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { expect } from 'vitest'
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { eventually as poll } from '../support/poll.js'
 
 /** Helpers for transcript tests: the built `mutual` run as real processes, never in-process. */
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const BIN = join(ROOT, 'packages/cli/dist/bin.js')
+export const BIN = join(ROOT, 'packages/cli/dist/bin.js')
 const children = new Set<ChildProcess>()
 const homes: string[] = []
 
@@ -112,7 +113,8 @@ export interface DaemonProcess {
  * Starts `mutual daemon` on loopback with free ports and no mDNS (unless asked), and waits for its ready
  * output on stdout: a JSON line with `json`, else the human block ending in its `api` line.
  */
-export async function startDaemon (home: string, options: { json?: boolean, args?: string[], mdns?: boolean } = {}): Promise<DaemonProcess> {
+export async function startDaemon (home: string, options: { json?: boolean, args?: string[], mdns?: boolean, config?: Record<string, unknown> } = {}): Promise<DaemonProcess> {
+  if (options.config !== undefined) await configure(home, options.config)
   const args = [BIN, 'daemon', '--home', home, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', ...(options.mdns === true ? [] : ['--no-mdns']), ...(options.args ?? [])]
   if (options.json === true) args.push('--json')
   const child = track(spawn(process.execPath, args, { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] }))
@@ -151,6 +153,14 @@ export async function startDaemon (home: string, options: { json?: boolean, args
   return daemon
 }
 
+/** Initializes `home` through the CLI if needed and merges `fields` into its config.json. */
+export async function configure (home: string, fields: Record<string, unknown>): Promise<void> {
+  const init = await mutual(['init', '--home', home])
+  if (init.code !== 0) throw new Error(`mutual init exited ${init.code}: ${init.stderr}`)
+  const file = join(home, 'config.json')
+  writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...fields }, null, 2))
+}
+
 function parseReady (stdout: string, json: boolean): Ready | undefined {
   if (json) {
     const line = stdout.split('\n')[0]
@@ -173,13 +183,9 @@ export function cleanup (): void {
 // eslint-disable-next-line no-control-regex
 export const ANSI = /\u001b\[[0-9;]*m/
 
-/** Polls `check` every 200 ms until it holds, or fails naming `what` after `timeoutMs`. */
+/** Polls `check` every 200 ms (each check runs the CLI) until it holds, or fails naming `what` after `timeoutMs`. */
 export async function eventually (check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
+  await poll(check, timeoutMs, what, { intervalMs: 200 })
 }
 
 /** Runs `mutual <args> --home <d>`, expecting exit 0; resolves to stdout, trimmed. */

@@ -1,12 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { generateIdentity, type Identity } from '@mutual/protocol'
-import { createOrg, grantRefs, issueCredential } from '@mutual/org'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { periodOf } from '@mutual/ledger'
-// The CLI against an in-process daemon whose org is set up through its log (no org routes needed).
-import { main } from '@mutual/cli'
-import { apiJson, startTestDaemon, type TestDaemon } from '../../packages/daemon/test/helpers.js'
+import { buildOnce, cleanup, eventually, mutual, ok, startDaemon, tempHome, type CliResult, type DaemonProcess } from './helpers.js'
+
+/**
+ * `mutual contrib`, `dispute` and `shares` end to end: two real `mutual daemon` processes, Alice
+ * (the org's founder) and Bob (a member), driven through the built CLI.
+ */
 
 const PERIOD = periodOf([Date.now(), 0])
+
+let alice: DaemonProcess
+let bob: DaemonProcess
+let bobWork: string
 
 /** The last JSON line on stderr (the error with --json); other lines are messages for people. */
 function lastJson (text: string): any {
@@ -14,39 +21,40 @@ function lastJson (text: string): any {
   return line === undefined ? undefined : JSON.parse(line)
 }
 
-describe('mutual contrib / dispute / shares', () => {
-  let d: TestDaemon
-  let bob: Identity
-  let bobWork: string
+/** `mutual --json <args>` on Alice's daemon: exit code, stdout as JSON, the error from stderr. */
+async function cli (...args: string[]): Promise<{ code: number | null, out: any, err: any }> {
+  const result: CliResult = await mutual(['--home', alice.home, '--json', ...args])
+  return { code: result.code, out: result.stdout === '' ? undefined : JSON.parse(result.stdout), err: lastJson(result.stderr) }
+}
 
-  const cli = async (...args: string[]): Promise<{ code: number, out: any, err: any }> => {
-    let stdout = ''
-    let stderr = ''
-    const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { stdout += String(chunk); return true })
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { stderr += String(chunk); return true })
-    try {
-      const code = await main(['node', 'mutual', '--home', d.home, '--json', ...args])
-      return { code, out: stdout === '' ? undefined : JSON.parse(stdout), err: lastJson(stderr) }
-    } finally {
-      out.mockRestore()
-      err.mockRestore()
-    }
+beforeAll(async () => {
+  buildOnce()
+  ;[alice, bob] = await Promise.all([startDaemon(tempHome()), startDaemon(tempHome())])
+  await ok(bob, ['connect', alice.ready.addresses[0]])
+  const org = await ok(alice, ['org', 'create', 'acme'])
+  await ok(alice, ['org', 'grant', org, alice.ready.id, '--role', 'member', '--role', 'reviewer', '--role', 'consumer'])
+  await ok(alice, ['org', 'grant', org, bob.ready.id, '--role', 'member'])
+  // No command creates a ledger yet; the CLI's own message points admins at this route.
+  const { url, token } = JSON.parse(readFileSync(join(alice.home, 'api'), 'utf8')) as { url: string, token: string }
+  const res = await fetch(`${url}/api/v1/orgs/${org}/ledger`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' })
+  expect(res.status).toBe(201)
+  const ledger = (await res.json() as { ledger: string }).ledger
+  await ok(bob, ['space', 'join', org])
+  await ok(bob, ['space', 'join', ledger])
+  await eventually(async () => (await mutual(['contrib', 'list', '--home', bob.home])).code === 0, 20_000, 'the ledger at Bob')
+  bobWork = await ok(bob, ['contrib', 'record', 'wrote the docs', '--effort', '1500', '--task', 'docs'])
+  await eventually(async () => (await mutual(['contrib', 'show', bobWork, '--home', alice.home])).code === 0, 20_000, 'Bob\'s work at Alice')
+}, 120_000)
+
+afterAll(async () => {
+  try {
+    for (const d of [alice, bob]) if (d !== undefined) expect(await d.stop()).toBe(0)
+  } finally {
+    cleanup()
   }
+})
 
-  beforeAll(async () => {
-    d = await startTestDaemon()
-    bob = await generateIdentity()
-    const org = (await createOrg(d.log, d.identity, 'acme')).space
-    await issueCredential(d.log, d.identity, org, { member: d.identity.id, roles: ['member', 'reviewer', 'consumer'], kind: 'person' })
-    await issueCredential(d.log, d.identity, org, { member: bob.id, roles: ['member'], kind: 'person' })
-    const ledger = (await apiJson(d, `/api/v1/orgs/${org}/ledger`, { method: 'POST', body: '{}' })).body.ledger as string
-    bobWork = (await d.log.append(bob, ledger, 'contrib/record', {
-      task: 'docs', kind: 'work', effort: 1500, summary: 'wrote the docs', evidence: [], period: PERIOD
-    }, await grantRefs(d.log, ledger, bob.id))).id.toString()
-  }, 30_000)
-
-  afterAll(async () => { await d?.dispose() })
-
+describe('mutual contrib / dispute / shares', () => {
   it('records, attests, rates, endorses, lists and shows', async () => {
     const mine = await cli('contrib', 'record', 'reviewed the docs', '--effort', '300', '--kind', 'review', '--task', 'docs')
     expect(mine.code).toBe(0)
@@ -55,6 +63,7 @@ describe('mutual contrib / dispute / shares', () => {
     expect((await cli('contrib', 'endorse', bobWork)).code).toBe(0)
     expect((await cli('contrib', 'feedback', 'docs', '--satisfaction', '5')).code).toBe(0)
     const list = await cli('contrib', 'list', '--period', PERIOD)
+    expect(list.code).toBe(0)
     expect(list.out.contributions).toHaveLength(2)
     const show = await cli('contrib', 'show', bobWork)
     expect(show.out.attestations).toHaveLength(1)
@@ -67,14 +76,14 @@ describe('mutual contrib / dispute / shares', () => {
   it('shows shares, settles, verifies, and fails verification once an input is added', async () => {
     const shares = await cli('shares', '--period', PERIOD, '--explain')
     expect(shares.code).toBe(0)
-    expect(shares.out.shares.map((s: any) => s.participant)).toEqual([bob.id])
+    expect(shares.out.shares.map((s: any) => s.participant)).toEqual([bob.ready.id])
     expect(shares.out.distribution.contributions).toHaveLength(2)
     const settled = await cli('shares', 'settle', '--period', PERIOD)
     expect(settled.code).toBe(0)
     expect(settled.out.hash).toBe(shares.out.hash)
-    const ok = await cli('shares', 'verify', settled.out.entry.id)
-    expect(ok).toMatchObject({ code: 0, out: { ok: true } })
-    await cli('contrib', 'record', 'late work', '--effort', '10')
+    const verified = await cli('shares', 'verify', settled.out.entry.id)
+    expect(verified).toMatchObject({ code: 0, out: { ok: true } })
+    expect((await cli('contrib', 'record', 'late work', '--effort', '10')).code).toBe(0)
     const bad = await cli('shares', 'verify', settled.out.entry.id)
     expect(bad.code).toBe(1)
     expect(bad.out.ok).toBe(false)
@@ -90,6 +99,8 @@ describe('mutual contrib / dispute / shares', () => {
   })
 
   it('refuses a malformed period as a usage error', async () => {
-    expect((await cli('shares', '--period', 'March')).code).toBe(2)
+    const result = await cli('shares', '--period', 'March')
+    expect(result.code).toBe(2)
+    expect(result.out).toBeUndefined()
   })
 })

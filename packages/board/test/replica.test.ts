@@ -6,6 +6,7 @@ import * as Y from 'yjs'
 import { levelStore } from '@mutual/log'
 import { BoardReplica, checkUpdate, createBoard, snapshotKey, type BoardEvent } from '@mutual/board'
 import { boardLog, canonical, deliver, identities, prng } from './helpers.js'
+import { eventually } from '../../../test/support/poll.js'
 
 const dirs: string[] = []
 afterEach(async () => {
@@ -22,6 +23,15 @@ async function countUpdates (log: Awaited<ReturnType<typeof boardLog>>, space: s
   let n = 0
   for await (const e of log.spaceEntries(space)) if (e.entry.type === 'board/update') n++
   return n
+}
+
+/** A Yjs update adding a task whose id is its title, made away from any replica. */
+function edit (title: string): Uint8Array {
+  const doc = new Y.Doc()
+  const task = new Y.Map<unknown>()
+  doc.getMap('tasks').set(title, task)
+  task.set('title', title)
+  return Y.encodeStateAsUpdate(doc)
 }
 
 describe('BoardReplica', () => {
@@ -59,9 +69,7 @@ describe('BoardReplica', () => {
     // only, not the 500 ranges deleted before.
     replica.board.comment(ids[700], 'hi')
     replica.board.deleteTask(ids[701])
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    await log.flush()
-    expect(await countUpdates(log, space)).toBe(3)
+    await eventually(async () => (await countUpdates(log, space)) === 3, 5_000, 'the window\'s timer to send the later edits')
     const head = await log.get(space, alice.id, log.head(space, alice.id)?.seq ?? 0)
     const update = (head?.entry.body as { update: Uint8Array }).update
     expect(update.byteLength).toBeLessThan(400)
@@ -219,6 +227,36 @@ describe('BoardReplica', () => {
     await log.stop()
   })
 
+  it('ignores its snapshot at start when a fork arrived meanwhile and cut entries the snapshot counts', async () => {
+    const [alice, bob] = await identities(2)
+    const a = await boardLog()
+    const b = await boardLog()
+    const space = await createBoard(a, alice, { name: 'B', writers: [bob.id] })
+    await deliver(a, b, space, prng(12))
+    let replica = new BoardReplica({ log: a, space, identity: alice })
+    await replica.start()
+    await a.append(bob, space, 'board/update', { update: edit('x') })
+    await vi.waitFor(() => { expect(replica.board.task('x')?.title).toBe('x') })
+    await replica.stop() // writes a snapshot that counts Bob's entry
+    const snapshot = await a.getMeta(snapshotKey(space))
+    expect(snapshot).toBeInstanceOf(Uint8Array)
+
+    // While no replica runs, Bob's other entry at the same seq arrives: his log is cut at 0.
+    const other = await b.append(bob, space, 'board/update', { update: edit('y') })
+    expect((await a.ingest(other.bytes)).status).toBe('fork')
+    expect(await a.getMeta(snapshotKey(space))).toEqual(snapshot)
+
+    replica = new BoardReplica({ log: a, space, identity: alice })
+    await replica.start()
+    expect(replica.board.task('x')).toBeUndefined()
+    expect(replica.board.task('y')).toBeUndefined()
+    expect(replica.board.name()).toBe('B')
+    expect(replica.vector()[bob.id]).toBeUndefined()
+    await replica.stop()
+    await a.stop()
+    await b.stop()
+  })
+
   it('replays the log when a writer\'s fork cuts entries it had applied', async () => {
     const [alice, bob] = await identities(2)
     const a = await boardLog()
@@ -231,13 +269,6 @@ describe('BoardReplica', () => {
     replica.subscribe((e) => { events.push(e.type) })
 
     // Bob signs two different entries at seq 1: one on each log.
-    const edit = (title: string): Uint8Array => {
-      const doc = new Y.Doc()
-      const task = new Y.Map<unknown>()
-      doc.getMap('tasks').set(title, task)
-      task.set('title', title)
-      return Y.encodeStateAsUpdate(doc)
-    }
     await a.append(bob, space, 'board/update', { update: edit('x') })
     const other = await b.append(bob, space, 'board/update', { update: edit('y') })
     expect(replica.board.task('x')?.title).toBe('x')

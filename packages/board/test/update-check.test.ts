@@ -103,7 +103,7 @@ describe('checkUpdate', () => {
       switch (n % 6) {
         case 0: b = b.subarray(0, at); break
         case 1: for (let k = 0; k < 1 + rand() * 4; k++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256); break
-        case 2: b = crypto.getRandomValues(new Uint8Array(Math.floor(rand() * 96))); break
+        case 2: b = Uint8Array.from({ length: Math.floor(rand() * 96) }, () => Math.floor(rand() * 256)); break
         case 3: b = new Uint8Array([...b.subarray(0, at), Math.floor(rand() * 256), ...b.subarray(at)]); break
         case 4: b = new Uint8Array([...b.subarray(0, at), ...b.subarray(at + 1 + Math.floor(rand() * 3))]); break
         default: b[at] = rand() < 0.5 ? (b[at] + 1) & 255 : (b[at] + 255) & 255

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
 import { startDaemon, type Daemon, type DaemonInit } from '@mutual/daemon'
+export { eventually, never } from '../../../test/support/poll.js'
 
 export interface TestDaemon extends Daemon {
   /** stops the daemon and removes its home */
@@ -64,14 +65,6 @@ export async function rawRequest (url: string, options: { method?: string, heade
   })
 }
 
-/** Polls until `check` returns true, or fails after `timeoutMs`. */
-export async function eventually (check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
 
 export interface SseEvent {
   id?: string

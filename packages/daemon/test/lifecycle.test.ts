@@ -1,9 +1,24 @@
 import { access, readFile, rm, writeFile } from 'node:fs/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DaemonRunningError, initHome, readLock } from '@mutual/daemon'
+import { createMutualNode, type MutualNode, type MutualNodeInit } from '@mutual/node'
 import { type TestDaemon, apiJson, startTestDaemon, tempHome } from './helpers.js'
 
 const exists = async (file: string): Promise<boolean> => await access(file).then(() => true, () => false)
+
+/** Builds the real node, whose stop() first waits `ms`. */
+function slowToStop (ms: number): (init: MutualNodeInit) => MutualNode {
+  return (init) => {
+    const node = createMutualNode(init)
+    return new Proxy(node, {
+      get: (target, key) => {
+        if (key === 'stop') return async () => { await new Promise((resolve) => setTimeout(resolve, ms)); await target.stop() }
+        const value: unknown = Reflect.get(target, key)
+        return typeof value === 'function' ? value.bind(target) : value
+      }
+    })
+  }
+}
 
 describe('daemon lifecycle', () => {
   const cleanup: Array<() => Promise<void>> = []
@@ -89,10 +104,26 @@ describe('daemon lifecycle', () => {
   })
 
   it('reports not ready once stopping, and probes need no token', async () => {
-    const daemon = await start()
+    // A node that takes a while to stop, as one with many connections does: the daemon is
+    // stopping all that while.
+    const daemon = await startTestDaemon({ createNode: slowToStop(300) })
+    cleanup.push(async () => { await daemon.dispose() })
     expect(await (await fetch(`${daemon.url}/healthz`)).json()).toEqual({ ok: true })
     const ready = await fetch(`${daemon.url}/readyz`)
     expect(ready.status).toBe(200)
     expect(await ready.json()).toEqual({ ready: true })
+
+    // Probed again and again from the moment stop() is called until it resolves: no probe may
+    // be told "ready" (a closed listener refuses, an open connection answers 503).
+    const stopping = daemon.stop()
+    let stopped = false
+    void stopping.then(() => { stopped = true })
+    const answers: string[] = []
+    do {
+      answers.push(await fetch(`${daemon.url}/readyz`).then(async (r) => `${r.status} ${await r.text()}`, () => 'refused'))
+    } while (!stopped)
+    await stopping
+    expect(answers.length).toBeGreaterThan(0)
+    for (const answer of answers) expect(['refused', '503 {"ready":false}']).toContain(answer)
   })
 })

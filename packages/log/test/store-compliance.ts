@@ -94,17 +94,22 @@ export function runStoreComplianceTests (name: string, setup: () => Promise<Stor
 
     it('never shows part of a batch while it commits', async () => {
       const entries = Array.from({ length: 300 }, (_, i) => storedEntry(SPACE, ALICE, i + 1))
-      const done = store.commit(batch({
-        entries,
-        heads: [head(SPACE, ALICE, 300)],
-        forks: [{ space: SPACE, author: BOB, seq: 7, entries: [bytesOf('x'), bytesOf('y')] }],
-        meta: [{ key: 'atomic', value: bytesOf('1') }]
-      }))
+      const commit = async (): Promise<void> => {
+        await store.commit(batch({
+          entries,
+          heads: [head(SPACE, ALICE, 300)],
+          forks: [{ space: SPACE, author: BOB, seq: 7, entries: [bytesOf('x'), bytesOf('y')] }],
+          meta: [{ key: 'atomic', value: bytesOf('1') }]
+        }))
+      }
+      let done: Promise<void> | undefined
       let committed = false
-      void done.then(() => { committed = true })
       // Reads are not one snapshot, so each pass reads the parts one after another: the batch
       // landing between two reads can only make the later read see more. Anything seen in a pass
       // must be followed by the rest. Passes alternate direction, to catch any order of writes.
+      // The commit starts after a first pass has seen nothing, and passes go on until it has
+      // resolved and a pass has seen everything: the probes bracket the commit, so a store that
+      // writes the parts in separate steps (even one that takes no time) is caught between two.
       const probes: Array<() => Promise<boolean>> = [
         async () => (await store.getMeta('atomic')) !== undefined,
         async () => (await collect(store.heads())).length > 0,
@@ -117,10 +122,19 @@ export function runStoreComplianceTests (name: string, setup: () => Promise<Stor
       do {
         const order = passes.length % 2 === 0 ? probes : [...probes].reverse()
         const seen: boolean[] = []
-        for (const probe of order) seen.push(await probe())
+        for (const probe of order) {
+          seen.push(await probe())
+          // Once the first probe has read, the commit starts; later probes of this pass race it.
+          if (done === undefined) {
+            done = commit()
+            void done.then(() => { committed = true })
+          }
+        }
         passes.push(seen)
-      } while (!committed && passes.length < 10_000)
+      } while (!(committed && passes.at(-1)!.every(Boolean)) && passes.length < 10_000)
       await done
+      expect(passes[0][0], 'the first read came before the commit').toBe(false)
+      expect(passes.at(-1), 'the last pass saw the whole batch').toEqual(probes.map(() => true))
       for (const seen of passes) {
         const first = seen.indexOf(true)
         if (first !== -1) expect(seen.slice(first), 'a batch was seen in part').not.toContain(false)

@@ -1,6 +1,7 @@
 import { generateIdentity, type GenesisBody, type Identity } from '@mutual/protocol'
 import { Log, memoryStore } from '@mutual/log'
 import { createMutualNode, type MutualNode, type MutualNodeInit } from '@mutual/node'
+export { eventually, never } from '../../../test/support/poll.js'
 
 export interface TestPeer {
   identity: Identity
@@ -40,11 +41,3 @@ export function openSpace (): GenesisBody {
   return { kind: 'raw', name: 'test', policy: { write: 'anyone', writers: [] }, encrypted: false, nonce: crypto.getRandomValues(new Uint8Array(8)) }
 }
 
-/** Polls until `check` returns true, or fails after `timeoutMs`. */
-export async function eventually (check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}

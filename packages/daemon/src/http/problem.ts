@@ -2,8 +2,9 @@ import { ProtocolError } from '@mutual/protocol'
 
 /**
  * The one table from error names to HTTP statuses. Errors are matched by `.name` (a contract
- * between packages); a ProtocolError subclass not listed is still invalid input (400). Anything
- * else is the daemon's own failure (500).
+ * between packages, documented in docs/ERRORS.md; a test holds every exported error class to a
+ * row here and a line there); a ProtocolError subclass not listed is still invalid input (400).
+ * Anything else is the daemon's own failure (500).
  */
 export const ERROR_STATUS: Readonly<Record<string, number>> = {
   // invalid input
@@ -17,10 +18,20 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   EntryDecodeError: 400,
   EntryShapeError: 400,
   ProtocolError: 400,
+  BadSignatureError: 400,
+  SeqError: 400,
+  PrevMismatchError: 400,
+  ClockRegressionError: 400,
+  ClockSkewError: 400,
+  SpaceMismatchError: 400,
+  MissingPredecessorError: 400,
+  UnknownRefError: 400,
+  BoardError: 400,
   InvalidUpdateError: 400,
   InvalidTaskError: 400,
   InvalidWorkflowError: 400,
   InvalidTicketError: 400,
+  OutdatedTicketError: 400,
   InviteError: 400,
   ProfileIdentityError: 400,
   // names: a name or id prefix that fits several things, or nothing
@@ -48,6 +59,14 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   SelfEndorsementError: 403,
   NotALedgerError: 404,
   DuplicateFeedbackError: 409,
+  AllocationBudgetError: 400,
+  MissingTargetRefError: 400,
+  OutsidePeriodError: 400,
+  LedgerError: 400,
+  InvalidPolicyError: 400,
+  InvalidPeriodError: 400,
+  InvalidSettlementError: 400,
+  SettlementTooLargeError: 413,
   // organizations, federations and the market (DESIGN §5): who may write what
   NotAdminError: 403,
   ThresholdNotMetError: 403,
@@ -81,11 +100,17 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   // the network
   DialError: 502,
   JoinTimeoutError: 504,
+  SyncProtocolError: 502,
+  SyncPeerMisbehavingError: 502,
   // the daemon's state
   NotReadyError: 503,
   NodeNotStartedError: 503,
   LogClosedError: 503,
-  ReplicaClosedError: 503
+  ReplicaClosedError: 503,
+  // the daemon's own failures: its disk, its data directory's files (met at start by `mutual daemon`)
+  StoreWriteError: 500,
+  ConfigError: 500,
+  KeyFileError: 500
 }
 
 /** RFC 9457 problem details, plus the error's class name for programs that match on it. */
