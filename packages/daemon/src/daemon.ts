@@ -45,6 +45,8 @@ export interface DaemonInit {
   env?: NodeJS.ProcessEnv
   /** inbound connections accepted per second from one host; tests on 127.0.0.1 raise it */
   inboundConnectionThreshold?: number
+  /** exempt loopback from connection limits (config `exemptLoopback`; tests with many local nodes) */
+  exemptLoopback?: boolean
   /** keep-alive interval of event streams, ms (default 15,000) */
   eventKeepAliveMs?: number
   /** builds the node (default `createMutualNode`); tests may substitute one */
@@ -147,6 +149,7 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
       nat: config.nat,
       syncIntervalMs: config.syncIntervalMs,
       inboundConnectionThreshold: init.inboundConnectionThreshold,
+      exemptLoopback: config.exemptLoopback,
       mayRead: (peer, space) => mayReadSpace(orgs, (s) => log.genesis(s)?.entry.author, peer, space),
       metricsRegistry: registry
     })
@@ -235,7 +238,8 @@ function applyOverrides (config: Config, init: DaemonInit): Config {
     mdns: init.mdns ?? config.mdns,
     dht: init.dht ?? config.dht,
     nat: init.nat ?? config.nat,
-    syncIntervalMs: init.syncIntervalMs ?? config.syncIntervalMs
+    syncIntervalMs: init.syncIntervalMs ?? config.syncIntervalMs,
+    exemptLoopback: init.exemptLoopback ?? config.exemptLoopback
   }
 }
 
