@@ -21,6 +21,11 @@ export interface BoardReplicaInit {
   /** write a snapshot after this many applied updates (default 500) */
   snapshotEvery?: number
   /**
+   * write a snapshot once the board has been quiet this long after a change, ms (default 1,000):
+   * a process killed later restarts from it instead of replaying every entry since the last clean stop
+   */
+  snapshotIdleMs?: number
+  /**
    * The refs every local entry names, when the space's writers are authorized by something
    * other than the board's own grants (an organization's space policy and credential, say).
    * Asked at every append; without it, or when it answers undefined, an author who is neither the
@@ -56,6 +61,8 @@ export class BoardReplica {
   private readonly identity: Identity | undefined
   private readonly batchMs: number
   private readonly snapshotEvery: number
+  private readonly snapshotIdleMs: number
+  private idleTimer: ReturnType<typeof setTimeout> | undefined
   private ydoc = new Y.Doc()
   private view!: Board
   private genesisEntry: SignedEntry<GenesisBody> | undefined
@@ -80,6 +87,7 @@ export class BoardReplica {
     this.identity = init.identity
     this.batchMs = init.batchMs ?? 50
     this.snapshotEvery = init.snapshotEvery ?? 500
+    this.snapshotIdleMs = init.snapshotIdleMs ?? 1_000
     this.refsHook = init.refs
     this.attach(new Y.Doc())
   }
@@ -141,6 +149,7 @@ export class BoardReplica {
     } catch (err) {
       this.emit({ type: 'error', error: err as Error })
     } finally {
+      clearTimeout(this.idleTimer)
       this.batcher.stop()
       this.unsubscribe?.()
       this.unsubscribe = undefined
@@ -291,11 +300,17 @@ export class BoardReplica {
     }
     this.appliedCount++
     // One periodic snapshot at a time: a long catch-up asks for many and needs only the last.
-    if (++this.sinceSnapshot >= this.snapshotEvery && this.periodic === undefined) {
-      this.periodic = this.snapshot()
-        .catch((err: Error) => { this.emit({ type: 'error', error: err }) })
-        .finally(() => { this.periodic = undefined })
-    }
+    if (++this.sinceSnapshot >= this.snapshotEvery) this.periodicSnapshot()
+    clearTimeout(this.idleTimer)
+    this.idleTimer = setTimeout(() => { if (this.sinceSnapshot > 0) this.periodicSnapshot() }, this.snapshotIdleMs)
+    this.idleTimer.unref?.()
+  }
+
+  private periodicSnapshot (): void {
+    if (this.periodic !== undefined || this.unsubscribe === undefined) return
+    this.periodic = this.snapshot()
+      .catch((err: Error) => { this.emit({ type: 'error', error: err }) })
+      .finally(() => { this.periodic = undefined })
   }
 
   /**
