@@ -6,7 +6,7 @@
  * paused). Anti-entropy runs every 30 s, as in production, so it plays no part in either.
  */
 import { compare, result, rounds, type BenchResult } from './lib.ts'
-import { openSpace, startCluster, until } from '../chaos/cluster.ts'
+import { openSpace, startCluster } from '../chaos/cluster.ts'
 
 const WRITE_MS = Number(process.env.PARTITION_WRITE_MS ?? 3_000)
 const INTERVAL_MS = 20
@@ -31,7 +31,7 @@ async function healTime (writingSides: number[][]): Promise<number> {
       }
     }))
     // Each side settles on its own first: what is timed is the heal, not the last write's gossip.
-    for (const side of SIDES) await until(() => cluster.converged(genesis.space, side), 30_000, 'a side to settle')
+    for (const side of SIDES) await cluster.waitConvergedAmong(genesis.space, side, 30_000)
     const start = performance.now()
     await cluster.connect(2, 3)
     await cluster.waitConverged(genesis.space, 60_000)

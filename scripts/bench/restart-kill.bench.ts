@@ -1,6 +1,6 @@
 /**
  * restart-kill: one data directory, a board, and a `mutual daemon` killed with SIGKILL in the
- * middle of task writes 20 times (16 writes sent each time). Measured: time from spawning the
+ * middle of task writes 20 times (16 writes each time, the kill once 8 were acknowledged). Measured: time from spawning the
  * process to its ready line after the last kills (median of the starts after kills 18, 19 and
  * 20). Baseline in the same run: the same after the first kills (starts after kills 1, 2, 3).
  * A ratio near 1 means start-up does not grow with the number of unclean stops before it.

@@ -19,7 +19,8 @@ export interface ClusterInit {
   size: number
   /** given to every node (default: no mDNS, no DHT, anti-entropy every 30 s as in production) */
   node?: Partial<MutualNodeInit>
-  log?: Partial<LogInit>
+  /** each node's log options besides the in-memory store (asked once per node) */
+  log?: () => Partial<LogInit>
 }
 
 export interface Cluster {
@@ -33,6 +34,8 @@ export interface Cluster {
   converged: (space: string, among?: number[]) => boolean
   /** polls until converged; rejects naming the laggards after `timeoutMs` */
   waitConverged: (space: string, timeoutMs: number) => Promise<void>
+  /** polls until the nodes `among` agree */
+  waitConvergedAmong: (space: string, among: number[], timeoutMs: number) => Promise<void>
   stop: () => Promise<void>
 }
 
@@ -44,7 +47,7 @@ export async function startCluster (init: ClusterInit): Promise<Cluster> {
   const nodes: ClusterNode[] = []
   for (let index = 0; index < init.size; index++) {
     const identity = await generateIdentity()
-    const log = new Log({ store: memoryStore(), ...init.log })
+    const log = new Log({ store: memoryStore(), ...init.log?.() })
     await log.start()
     const node = createMutualNode({
       identity, log, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, dht: false, syncIntervalMs: 30_000, exemptLoopback: true, ...init.node
@@ -74,6 +77,9 @@ export async function startCluster (init: ClusterInit): Promise<Cluster> {
         const differing = nodes.filter((n) => !vectorsEqual(n.log.vector(space), nodes[0].log.vector(space))).map((n) => n.index)
         return `node vectors to match (differing from node 0: ${differing.join(', ')})`
       })
+    },
+    waitConvergedAmong: async (space, among, timeoutMs) => {
+      await until(() => converged(space, among), timeoutMs, `nodes ${among.join(', ')} to agree`)
     },
     stop: async () => {
       await Promise.all(nodes.map(async (n) => {

@@ -11,7 +11,7 @@ export interface KillCyclesInit {
   home: string
   /** daemons started; every one but the last is killed during writes */
   starts: number
-  /** task writes sent to each daemon (the kill comes after half of them were sent) */
+  /** task writes sent to each daemon (the kill comes once half of them were acknowledged) */
   writes: number
 }
 
@@ -48,17 +48,26 @@ export async function killCycles (init: KillCyclesInit): Promise<KillCyclesResul
       board = ((await res.json()) as { board: string }).board
     }
     if (start === init.starts - 1) return { board, acknowledged, readyMs, daemon: d }
-    const writes: Array<Promise<void>> = []
-    for (let i = 0; i < init.writes; i++) {
-      const title = `s${start}-t${i}`
-      writes.push(apiCall(d, 'POST', `/boards/${board}/tasks`, { title }).then(async (res) => {
-        if (res.status === 201) acknowledged.push(title)
-        else await res.body?.cancel()
-      }, () => {}))
-      if (i === Math.floor(init.writes / 2)) d.child.kill('SIGKILL')
-      await new Promise((resolve) => setTimeout(resolve, 5))
+    // Two writes in flight at a time; the kill lands once half were acknowledged, with more on the way.
+    let acked = 0
+    let next = 0
+    const writer = async (): Promise<void> => {
+      while (next < init.writes) {
+        const title = `s${start}-t${next++}`
+        try {
+          const res = await apiCall(d, 'POST', `/boards/${board}/tasks`, { title })
+          if (res.status === 201) {
+            acknowledged.push(title)
+            if (++acked === Math.ceil(init.writes / 2)) d.child.kill('SIGKILL')
+          } else {
+            await res.body?.cancel()
+          }
+        } catch {
+          // the daemon is gone: this write was never acknowledged
+        }
+      }
     }
+    await Promise.all([writer(), writer()])
     await d.stop('SIGKILL')
-    await Promise.all(writes)
   }
 }
