@@ -5,7 +5,7 @@
  * | code | name             | when                                                                      |
  * | ---- | ---------------- | ------------------------------------------------------------------------- |
  * | 0    | Ok               | the command did what was asked                                            |
- * | 1    | Failure          | an unexpected failure (a bug, a 5xx from the daemon, a disk error)        |
+ * | 1    | Failure          | an unexpected failure (a bug, a 5xx from the daemon, a disk error); `doctor` found a check that warns |
  * | 2    | Usage            | bad arguments or options, a bad config file (`ConfigError`) or key file (`KeyFileError`), Node.js older than 22 |
  * | 3    | DaemonNotRunning | no daemon for this home: no `api` file, or its address refused the call   |
  * | 4    | Refused          | the daemon refused the request (a 4xx problem: invalid input, unauthorized, not found) |

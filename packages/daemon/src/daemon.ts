@@ -303,6 +303,12 @@ function wire (node: MutualNode, log: Log, identity: Identity, events: EventHub,
       case 'gossip:rejected':
         metrics.entriesRejected.inc({ reason: reasonLabel(event.error) })
         logger.debug({ peer: event.peer, error: event.error }, 'gossip entry rejected')
+        events.publish('gossip.rejected', { peer: event.peer, error: event.error.slice(0, 512) })
+        break
+      case 'peer:graylisted':
+        metrics.peersGraylisted.inc()
+        logger.warn({ peer: event.peer, score: event.score, backoffMs: event.backoffMs }, 'peer graylisted: disconnected and refused for the back-off')
+        events.publish('peer.graylisted', { peer: event.peer, score: event.score, backoffMs: event.backoffMs })
         break
     }
   })
