@@ -1,9 +1,11 @@
 /**
  * Faults for the chaos suite, put between real libp2p nodes: flaky gossip links that drop, delay
- * and so reorder a share of the frames a node takes in.
+ * and so reorder a share of the frames a node takes in, and frames far over a protocol's bound.
  */
 import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
+import type { Stream } from '@libp2p/interface'
 import { topicOf, type MutualNode } from '@mutual/node'
+import { until } from './cluster.ts'
 
 /** mulberry32: a small seeded generator, so a failing run can be replayed. */
 export function prng (seed: number): () => number {
@@ -45,4 +47,28 @@ export function flakyGossip (node: MutualNode, space: string, init: FlakyInit): 
     return await original(peer, message)
   })
   return { restore: () => { validators.set(topic, original) }, dropped: () => dropped }
+}
+
+/**
+ * Announces a frame of 64 MiB on a fresh stream, then pushes its body until the stream ends;
+ * resolves to how many body bytes the stream took and how it ended.
+ */
+export async function oversizeFrame (stream: Stream): Promise<{ pushed: number, reset: boolean }> {
+  const total = 64 * 1024 * 1024
+  const prefix = new Uint8Array([0x80, 0x80, 0x80, 0x20]) // varint of 64 MiB
+  const chunk = new Uint8Array(64 * 1024)
+  let ended: { reset: boolean } | undefined
+  stream.addEventListener('close', (e) => { ended = { reset: (e as Event & { error?: Error }).error !== undefined } })
+  stream.send(prefix)
+  let pushed = 0
+  while (ended === undefined && pushed < total) {
+    try {
+      if (!stream.send(chunk)) await stream.onDrain({ signal: AbortSignal.timeout(10_000) })
+    } catch {
+      break // the stream was reset under the write
+    }
+    pushed += chunk.byteLength
+  }
+  await until(() => ended !== undefined, 10_000, 'the stream to end')
+  return { pushed, reset: ended!.reset }
 }

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Log, memoryStore } from '@mutual/log'
 import { createMutualNode, topicOf, type MutualNode } from '@mutual/node'
 import { generateIdentity, signEntry, type Identity } from '@mutual/protocol'
+import { INVITE_PROTOCOL } from '@mutual/daemon'
+import { oversizeFrame } from '../../../scripts/chaos/faults.ts'
 import { type SseEvent, type TestDaemon, api, apiJson, eventually, openEvents, rawRequest, startTestDaemon } from './helpers.js'
 
 let daemon: TestDaemon
@@ -78,5 +80,25 @@ describe('a peer sending invalid gossip', () => {
     expect(metrics).toContain(`mutual_entries_rejected_total{reason="${reason}"} 2\n`)
     // Nothing of the liar's was stored.
     expect((await apiJson(daemon, `/api/v1/spaces/${space}/vector`)).body.vector[identity.id]).toBeUndefined()
+  })
+})
+
+describe('frames over the invite protocol bound', () => {
+  it('resets an invite stream from the length prefix of a 64 MiB frame, without answering it', async () => {
+    const identity = await generateIdentity()
+    const log = new Log({ store: memoryStore() })
+    await log.start()
+    const node = createMutualNode({ identity, log, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, dht: false, syncIntervalMs: 0 })
+    await node.start()
+    try {
+      await node.connect(daemon.node.addresses()[0])
+      const stream = await node.libp2p.dialProtocol(daemon.node.libp2p.peerId, INVITE_PROTOCOL)
+      const { pushed, reset } = await oversizeFrame(stream)
+      expect(reset).toBe(true)
+      expect(pushed).toBeLessThan(4 * 1024 * 1024)
+    } finally {
+      await node.stop()
+      await log.stop()
+    }
   })
 })

@@ -2,8 +2,8 @@ import { connect, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { signEntry } from '@mutual/protocol'
 import { SYNC_PROTOCOL, type MutualNodeEvent } from '@mutual/node'
-import type { Stream } from '@libp2p/interface'
 import { eventually, openSpace, startPeer, type TestPeer } from './helpers.js'
+import { oversizeFrame } from '../../../scripts/chaos/faults.ts'
 
 const peers: TestPeer[] = []
 const sockets: Socket[] = []
@@ -56,30 +56,6 @@ describe('connection limits on loopback', () => {
     expect(f.closed()).toBe(0)
   })
 })
-
-/**
- * Announces a frame of 64 MiB on a fresh stream, then pushes its body until the stream ends;
- * resolves to how many body bytes the stream took and how it ended.
- */
-async function oversizeFrame (stream: Stream): Promise<{ pushed: number, reset: boolean }> {
-  const total = 64 * 1024 * 1024
-  const prefix = new Uint8Array([0x80, 0x80, 0x80, 0x20]) // varint of 64 MiB
-  const chunk = new Uint8Array(64 * 1024)
-  let ended: { reset: boolean } | undefined
-  stream.addEventListener('close', (e) => { ended = { reset: (e as Event & { error?: Error }).error !== undefined } })
-  stream.send(prefix)
-  let pushed = 0
-  while (ended === undefined && pushed < total) {
-    try {
-      if (!stream.send(chunk)) await stream.onDrain({ signal: AbortSignal.timeout(10_000) })
-    } catch {
-      break // the stream was reset under the write
-    }
-    pushed += chunk.byteLength
-  }
-  await eventually(() => ended !== undefined, 10_000, 'the stream to end')
-  return { pushed, reset: ended!.reset }
-}
 
 describe('frames over a protocol bound', () => {
   it('resets a gossip stream from the length prefix of a 64 MiB frame', async () => {
