@@ -9,6 +9,7 @@ import { BOARD_GRANT, BOARD_REMOVE, BOARD_UPDATE, TASK_CLAIM, TASK_RELEASE, type
 import { decodeSnapshot, encodeSnapshot, snapshotKey } from './snapshot.js'
 import { checkUpdate, checkUpdateOnce } from './update-check.js'
 import { EditBatcher } from './edit-batcher.js'
+import type { EntryCodec } from './codec.js'
 import { workload } from './workload.js'
 
 export interface BoardReplicaInit {
@@ -32,7 +33,12 @@ export interface BoardReplicaInit {
    * creator nor listed refs its `board/grant`.
    */
   refs?: () => Promise<CID[] | undefined> | CID[] | undefined
+  /** reads and writes the entries of an encrypted board (see EntryCodec) */
+  codec?: EntryCodec
 }
+
+/** A key arrives in a `space/key` entry: it may open entries held back for want of it. */
+const SPACE_KEY = 'space/key'
 
 export type BoardEvent =
   /** the document changed: by an edit here (`local`) or by an entry (`remote`) */
@@ -80,6 +86,7 @@ export class BoardReplica {
   private unsubscribe: (() => void) | undefined
   private readonly listeners = new Set<BoardListener>()
   private readonly refsHook: (() => Promise<CID[] | undefined> | CID[] | undefined) | undefined
+  private readonly codec: EntryCodec | undefined
 
   constructor (init: BoardReplicaInit) {
     this.log = init.log
@@ -89,6 +96,7 @@ export class BoardReplica {
     this.snapshotEvery = init.snapshotEvery ?? 500
     this.snapshotIdleMs = init.snapshotIdleMs ?? 1_000
     this.refsHook = init.refs
+    this.codec = init.codec
     this.attach(new Y.Doc())
   }
 
@@ -218,7 +226,16 @@ export class BoardReplica {
   async history (taskId: string): Promise<HistoryEvent[]> {
     const entries: SignedEntry[] = []
     await this.log.flush() // spaceEntries reads the store: let what was accepted land first
-    for await (const e of this.log.spaceEntries(this.space)) {
+    for await (const stored of this.log.spaceEntries(this.space)) {
+      let e: SignedEntry | undefined = stored
+      try {
+        e = this.codec === undefined ? stored : this.codec.open(stored)
+      } catch (err) {
+        // An entry that will never open has no history to show.
+        this.emit({ type: 'error', error: err as Error })
+        continue
+      }
+      if (e === undefined) continue
       if (e.entry.type === BOARD_UPDATE || e.entry.type === TASK_CLAIM || e.entry.type === TASK_RELEASE) entries.push(e)
     }
     return taskHistory(entries, taskId)
@@ -254,12 +271,23 @@ export class BoardReplica {
       return
     }
     const id = cidString(entry.id)
-    switch (entry.entry.type) {
+    let record: SignedEntry | undefined = entry
+    try {
+      record = this.codec?.open(entry) ?? (this.codec === undefined ? entry : undefined)
+    } catch (err) {
+      // It will never open: skip it, as an update that would not apply is skipped.
+      this.emit({ type: 'error', error: err as Error })
+      this.heads.set(author, { seq, head: id })
+      return
+    }
+    // Not readable yet: this author's entries wait here until a key arrives.
+    if (record === undefined) return
+    switch (record.entry.type) {
       case BOARD_UPDATE:
-        this.applyUpdate(entry)
+        this.applyUpdate(record)
         break
       case BOARD_GRANT: {
-        const writer = (entry.entry.body as { writer?: unknown }).writer
+        const writer = (record.entry.body as { writer?: unknown }).writer
         if (author === this.creator && typeof writer === 'string') this.grants.set(writer, id)
         break
       }
@@ -277,9 +305,9 @@ export class BoardReplica {
       }
       case TASK_CLAIM:
       case TASK_RELEASE: {
-        const record = claimRecord(entry)
-        if (record !== undefined) {
-          this.claimRecords.push(record)
+        const claim = claimRecord(record)
+        if (claim !== undefined) {
+          this.claimRecords.push(claim)
           this.claimCache = undefined
           this.emit({ type: 'claims' })
         }
@@ -287,6 +315,9 @@ export class BoardReplica {
       }
     }
     this.heads.set(author, { seq, head: id })
+    if (record.entry.type === SPACE_KEY && this.codec !== undefined && this.unsubscribe !== undefined) {
+      queueMicrotask(() => { this.catchUp().catch((err: Error) => { this.emit({ type: 'error', error: err }) }) })
+    }
   }
 
   private applyUpdate (entry: SignedEntry): void {
@@ -434,6 +465,7 @@ export class BoardReplica {
     const identity = this.identity
     if (identity === undefined) throw new ReadOnlyBoardError('this replica has no identity to sign entries with')
     const refs = (await this.refsHook?.()) ?? this.refsFor(identity.id)
+    if (this.codec !== undefined) return await this.codec.append(type, body, refs)
     return await this.log.append(identity, this.space, type, body, refs)
   }
 

@@ -10,6 +10,7 @@ import { OrgRegistry, mayReadSpace, orgAuthorizers, orgPackageRecordTypes } from
 import { ledgerAuthorizer, ledgerRecordTypes, participantsBySpace } from '@mutual/ledger'
 import { type Config, type LogLevel, parseApiAddress } from './config.js'
 import { EventHub } from './events.js'
+import { createSpaceKeys } from './services/space-keys.js'
 import { type HomePaths, initHome, removeFile, resolveHome, writeApiFile } from './home.js'
 import { createApp } from './http/app.js'
 import type { SecurityInit } from './http/security.js'
@@ -123,11 +124,16 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
     await orgs.start()
     cleanup.push(async () => { await orgs.stop() })
 
+    const spaceKeys = createSpaceKeys({ log, identity, orgs, onError: (space, err) => { logger.error({ err, space }, 'sealing a space key failed') } })
+    await spaceKeys.start()
+    cleanup.push(async () => { await spaceKeys.stop() })
+
     const events = new EventHub({ keepAliveMs: init.eventKeepAliveMs })
     const boards = createBoards({
       log,
       identity,
       granted: (space) => orgs.policy(space) !== undefined,
+      codec: (space) => spaceKeys.codec(space),
       onEvent: (board, event) => { boardEvent(board, event, events, logger) },
       onError: (board, err) => { logger.error({ err, board }, 'board replica failed to start') }
     })
@@ -151,6 +157,8 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
       inboundConnectionThreshold: init.inboundConnectionThreshold,
       exemptLoopback: config.exemptLoopback,
       mayRead: (peer, space) => mayReadSpace(orgs, (s) => log.genesis(s)?.entry.author, peer, space),
+      // A space only grants may read goes by sync alone unless its bodies are encrypted.
+      gossipable: (space) => orgs.policy(space)?.read !== 'grants' || log.genesis(space)?.entry.body.encrypted === true,
       metricsRegistry: registry
     })
     cleanup.push(async () => { await node.stop() })
@@ -180,7 +188,7 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
       spaces: new SpaceService({ log, node, identity }),
       boards: new BoardService({ log, node, identity, replicas: boards, orgs }),
       replicas: boards,
-      orgs: new OrgService({ log, node, identity, orgs }),
+      orgs: new OrgService({ log, node, identity, orgs, spaceKeys, replicas: boards }),
       market: new MarketService({ log, node, identity }),
       ledger: new LedgerService({ log, node, identity, orgs }),
       invites,

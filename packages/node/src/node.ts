@@ -116,6 +116,7 @@ class DefaultMutualNode implements MutualNode {
       pubsub: node.services.pubsub,
       log: init.log,
       onGap: (peer) => { node.services.sync.request(peer) },
+      gossipable: (space) => init.gossipable?.(space) ?? true,
       onRejected: (peer, error) => { this.rejected(peer.toString(), error) }
     })
     resetOversizeFrames(node.services.pubsub, (peer, error) => {
@@ -151,7 +152,13 @@ class DefaultMutualNode implements MutualNode {
       const { entry } = event
       // New spaces are replicated as they appear; this node's own entries go out by gossip.
       if (entry.entry.type === GENESIS_TYPE && !this.gossip?.has(entry.space)) void this.join(entry.space)
-      if (entry.entry.author === this.id) this.publish(entry).catch(() => {})
+      if (entry.entry.author !== this.id) return
+      if (init.gossipable?.(entry.space) === false) {
+        // Not for a topic anyone may join: sessions with the peers (sync checks who may read).
+        for (const conn of node.getConnections()) node.services.sync.request(conn.remotePeer)
+      } else {
+        this.publish(entry).catch(() => {})
+      }
     })
   }
 

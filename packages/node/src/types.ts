@@ -37,6 +37,13 @@ export interface MutualNodeInit {
   graylistBackoffMs?: number
   /** Prometheus registry for libp2p's and Mutual's metrics */
   metricsRegistry?: Registry
+  /**
+   * whether entries of `space` may travel on its gossip topic, which anyone may subscribe to
+   * (default: every space). A space only some may read, with bodies in clear, answers false:
+   * this node then neither publishes nor forwards it there, and sends its own new entries by
+   * sync sessions with its peers instead (which `mayRead` restricts).
+   */
+  gossipable?: (space: string) => boolean
   /** whether `peer` (an identity id) may read `space`; sync sends nothing of a space it may not (default: anyone) */
   mayRead?: (peer: string, space: string) => boolean
 }

@@ -2,7 +2,7 @@ import { createAdaptorServer } from '@hono/node-server'
 import type { Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { STATUS_CODES } from 'node:http'
-import { HeaderTooLargeError, InvalidRequestError } from './errors.js'
+import { HeaderTooLargeError, InvalidRequestError } from '../errors.js'
 import { problemOf } from './problem.js'
 
 export interface HttpServer {
