@@ -186,7 +186,7 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
     const services: Services = {
       node: new NodeService({ version: VERSION, node, log, config, home: paths.home, url: () => url }),
       spaces: new SpaceService({ log, node, identity }),
-      boards: new BoardService({ log, node, identity, replicas: boards, orgs }),
+      boards: new BoardService({ log, node, identity, replicas: boards, orgs, spaceKeys }),
       replicas: boards,
       orgs: new OrgService({ log, node, identity, orgs, spaceKeys, replicas: boards }),
       market: new MarketService({ log, node, identity }),

@@ -72,14 +72,27 @@ describe('an encrypted private board', () => {
       await eventually(async () => (await titles(d, board)).includes('salary review before the revocation'), 15_000, `the first task at ${d.identity.id}`)
     }
 
-    await post(admin, `/api/v1/orgs/${org}/revocations`, { member: revoked.identity.id, reason: 'left' })
-    // The admin seals a new epoch to the readers who remain.
-    const epochs = async (): Promise<number[]> => {
-      const out: number[] = []
-      for await (const e of admin.log.spaceEntries(board)) if (e.entry.type === SPACE_KEY) out.push((e.entry.body as { epoch: number }).epoch)
+    // The admin seals a new epoch to the readers who remain, once the revocation counts.
+    const keyEntries = async (): Promise<Array<{ epoch: number, readers: string[] }>> => {
+      const out: Array<{ epoch: number, readers: string[] }> = []
+      await admin.log.flush()
+      for await (const e of admin.log.spaceEntries(board)) {
+        if (e.entry.type !== SPACE_KEY) continue
+        const body = e.entry.body as { epoch: number, sealed: Array<{ reader: string }> }
+        out.push({ epoch: body.epoch, readers: body.sealed.map((x) => x.reader) })
+      }
       return out
     }
-    await eventually(async () => (await epochs()).includes(1), 10_000, 'a new key epoch after the revocation')
+    const before = Math.max(...(await keyEntries()).map((k) => k.epoch))
+    await post(admin, `/api/v1/orgs/${org}/revocations`, { member: revoked.identity.id, reason: 'left' })
+    let rotated = -1
+    await eventually(async () => {
+      const keys = await keyEntries()
+      const latest = Math.max(...keys.map((k) => k.epoch))
+      if (latest <= before || keys.some((k) => k.epoch === latest && k.readers.includes(revoked.identity.id))) return false
+      rotated = latest
+      return true
+    }, 10_000, 'a new key epoch without the revoked reader')
     await post(admin, `/api/v1/boards/${board}/tasks`, { title: 'salary review after the revocation' })
     await eventually(async () => (await titles(reader, board)).includes('salary review after the revocation'), 15_000, 'the second task at the reader')
     expect(await titles(reader, board)).toEqual(['salary review after the revocation', 'salary review before the revocation'])
@@ -89,13 +102,13 @@ describe('an encrypted private board', () => {
     const entries = []
     for await (const e of admin.log.spaceEntries(board)) entries.push(e)
     const sealed = entries.filter((e) => e.entry.type === ENCRYPTED)
-    const after = sealed.filter((e) => (e.entry.body as EncryptedBody).epoch === 1)
+    const after = sealed.filter((e) => (e.entry.body as EncryptedBody).epoch >= rotated)
     expect(after.length).toBeGreaterThan(0)
     const readerRing = SpaceKeyring.from(board, reader.identity, entries)
     for (const e of sealed) expect(readerRing.decrypt(e).type).toMatch(/^board\//)
     const revokedRing = SpaceKeyring.from(board, revoked.identity, entries)
     expect(revokedRing.has(0)).toBe(true)
-    expect(revokedRing.has(1)).toBe(false)
+    expect(revokedRing.has(rotated)).toBe(false)
     for (const e of after) expect(() => revokedRing.decrypt(e)).toThrow(expect.objectContaining({ name: 'NoSpaceKeyError' }))
     expect(await titles(revoked, board)).not.toContain('salary review after the revocation')
 

@@ -1,6 +1,6 @@
 import type { CID, Identity, SignedEntry } from '@mutual/protocol'
 import type { Log } from '@mutual/log'
-import type { EntryCodec } from '@mutual/board'
+import { BOARD_GRANT, BOARD_REMOVE, type EntryCodec } from '@mutual/board'
 import {
   DecryptError, ENCRYPTED, SPACE_KEY, SpaceKeyring, appendEncrypted, grantedReaders, reconcileSpaceKey,
   type EncryptedBody, type OrgRegistry
@@ -28,6 +28,9 @@ export interface SpaceKeys {
   reconcile (space: string): Promise<void>
 }
 
+/** Records that stay in clear in an encrypted space: every relay needs them to check writers. */
+const CLEAR_TYPES = new Set([BOARD_GRANT, BOARD_REMOVE])
+
 /** Organization entries change who may read; their reconciliation waits this long for the rest of a burst. */
 const SETTLE_MS = 50
 
@@ -51,8 +54,8 @@ class DaemonSpaceKeys implements SpaceKeys {
       const genesis = log.genesis(e.space)
       if (genesis?.entry.body.encrypted === true && e.entry.type === SPACE_KEY) this.ring(e.space).add(e)
       const kind = genesis?.entry.body.kind
-      // Credentials, revocations and admin changes move readers in and out; so does a space's policy.
-      if (kind === 'org' || kind === 'federation' || e.entry.type === 'space/policy') this.soon()
+      // Credentials, revocations and admin changes move readers in and out; so do a space's policy and a board's grants.
+      if (kind === 'org' || kind === 'federation' || e.entry.type === 'space/policy' || CLEAR_TYPES.has(e.entry.type)) this.soon()
     })
     await log.flush()
     for (const space of log.spaces()) {
@@ -85,6 +88,8 @@ class DaemonSpaceKeys implements SpaceKeys {
         return { ...entry, entry: { ...entry.entry, type: inner.type, body } } as SignedEntry
       },
       append: async (type: string, body: unknown, refs?: CID[]) => await this.serial(space, async () => {
+        // Relays check writers against grants, so a grant names its writer in clear.
+        if (CLEAR_TYPES.has(type)) return await log.append(identity, space, type, body, refs)
         log.registry.check(type, body, 0)
         return await appendEncrypted(log, identity, this.ring(space), { type, body }, refs)
       })
@@ -96,7 +101,7 @@ class DaemonSpaceKeys implements SpaceKeys {
     const genesis = log.genesis(space)
     if (genesis === undefined || genesis.entry.body.encrypted !== true || genesis.entry.author !== identity.id) return
     const policy = orgs.policy(space)
-    const readers = policy === undefined ? genesis.entry.body.policy.writers : grantedReaders(orgs, policy, identity.id)
+    const readers = policy === undefined ? await boardReaders(log, space) : grantedReaders(orgs, policy, identity.id)
     await this.serial(space, async () => await reconcileSpaceKey(log, identity, space, readers))
   }
 
@@ -132,6 +137,24 @@ class DaemonSpaceKeys implements SpaceKeys {
       }
     }
   }
+}
+
+/**
+ * The readers of an encrypted space without organization grants: its genesis's writers and those
+ * its creator granted, less those it removed since (a removal after the last grant counts).
+ */
+async function boardReaders (log: Log, space: string): Promise<string[]> {
+  const genesis = log.genesis(space)
+  const readers = new Set(genesis?.entry.body.policy.writers ?? [])
+  await log.flush()
+  // The creator's own entries, in seq order: a grant and a removal of one writer, the later wins.
+  for await (const e of log.entries(space, genesis?.entry.author ?? '', 1)) {
+    const writer = (e.entry.body as { writer?: unknown }).writer
+    if (typeof writer !== 'string') continue
+    if (e.entry.type === BOARD_GRANT) readers.add(writer)
+    else if (e.entry.type === BOARD_REMOVE) readers.delete(writer)
+  }
+  return [...readers]
 }
 
 export function createSpaceKeys (init: SpaceKeysInit): SpaceKeys {
