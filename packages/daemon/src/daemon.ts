@@ -6,7 +6,7 @@ import { RecordRegistry, baseRecordTypes, type Identity } from '@mutual/protocol
 import { Log, levelStore } from '@mutual/log'
 import { createMutualNode, type MutualNode, type MutualNodeInit } from '@mutual/node'
 import { boardAuthorizer, boardRecordTypes, boardUpdateRule, type BoardEvent } from '@mutual/board'
-import { OrgRegistry, mayReadSpace, orgAuthorizers, orgPackageRecordTypes } from '@mutual/org'
+import { OrgRegistry, mayGossipSpace, mayReadSpace, orgAuthorizers, orgPackageRecordTypes } from '@mutual/org'
 import { ledgerAuthorizer, ledgerRecordTypes, participantsBySpace } from '@mutual/ledger'
 import { type Config, type LogLevel, parseApiAddress } from './config.js'
 import { EventHub } from './events.js'
@@ -157,8 +157,7 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
       inboundConnectionThreshold: init.inboundConnectionThreshold,
       exemptLoopback: config.exemptLoopback,
       mayRead: (peer, space) => mayReadSpace(orgs, (s) => log.genesis(s)?.entry.author, peer, space),
-      // A space only grants may read goes by sync alone unless its bodies are encrypted.
-      gossipable: (space) => orgs.policy(space)?.read !== 'grants' || log.genesis(space)?.entry.body.encrypted === true,
+      gossipable: (space) => mayGossipSpace(orgs, (s) => log.genesis(s)?.entry.body.encrypted === true, space),
       metricsRegistry: registry
     })
     cleanup.push(async () => { await node.stop() })

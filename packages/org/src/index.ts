@@ -95,6 +95,6 @@ export function orgAuthorizers (init: OrgAuthorizersInit): Authorizer[] {
   if (init.limits !== undefined) market.limits = init.limits
   return [orgAuthorizer({ orgs: init.orgs }), federationAuthorizer({ orgs: init.orgs }), grantAuthorizer(grant), marketAuthorizer(market)]
 }
-export { mayReadSpace, grantingOrg } from './read-access.js'
+export { mayReadSpace, mayGossipSpace, grantingOrg } from './read-access.js'
 export { policyEntry } from './policy-entry.js'
 export { roleRefs, announceSpace, type RoleRefsInit } from './write-refs.js'

@@ -26,3 +26,12 @@ export function grantingOrg (orgs: OrgRegistry, space: string): string | undefin
   for (const grant of policy.grants) if ('org' in grant) return grant.org
   return undefined
 }
+
+/**
+ * Whether a space's entries may travel on its gossip topic, which anyone may subscribe to: every
+ * space but one only grants may read whose bodies are in clear (DESIGN.md §4). Such a space goes
+ * by sync alone, which `mayReadSpace` restricts.
+ */
+export function mayGossipSpace (orgs: OrgRegistry, encrypted: (space: string) => boolean, space: string): boolean {
+  return orgs.policy(space)?.read !== 'grants' || encrypted(space)
+}
