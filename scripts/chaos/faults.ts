@@ -51,14 +51,15 @@ export function flakyGossip (node: MutualNode, space: string, init: FlakyInit): 
 
 /**
  * Announces a frame of 64 MiB on a fresh stream, then pushes its body until the stream ends;
- * resolves to how many body bytes the stream took and how it ended.
+ * resolves to how many body bytes the stream took, how it ended, and when (ms from the prefix).
  */
-export async function oversizeFrame (stream: Stream): Promise<{ pushed: number, reset: boolean }> {
+export async function oversizeFrame (stream: Stream): Promise<{ pushed: number, reset: boolean, ms: number }> {
   const total = 64 * 1024 * 1024
   const prefix = new Uint8Array([0x80, 0x80, 0x80, 0x20]) // varint of 64 MiB
   const chunk = new Uint8Array(64 * 1024)
-  let ended: { reset: boolean } | undefined
-  stream.addEventListener('close', (e) => { ended = { reset: (e as Event & { error?: Error }).error !== undefined } })
+  let ended: { reset: boolean, ms: number } | undefined
+  const start = performance.now()
+  stream.addEventListener('close', (e) => { ended = { reset: (e as Event & { error?: Error }).error !== undefined, ms: performance.now() - start } })
   stream.send(prefix)
   let pushed = 0
   while (ended === undefined && pushed < total) {
@@ -70,5 +71,5 @@ export async function oversizeFrame (stream: Stream): Promise<{ pushed: number, 
     pushed += chunk.byteLength
   }
   await until(() => ended !== undefined, 10_000, 'the stream to end')
-  return { pushed, reset: ended!.reset }
+  return { pushed, reset: ended!.reset, ms: ended!.ms }
 }
