@@ -68,7 +68,7 @@ async function mutualNetwork (edges: Array<[number, number]>): Promise<MutualNet
   })
   for (const log of logs.slice(1)) await log.ingest(genesis.bytes)
   const nodes = identities.map((identity, i) => createMutualNode({
-    identity, log: logs[i], listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, dht: false, syncIntervalMs: 0, inboundConnectionThreshold: 10_000
+    identity, log: logs[i], listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, dht: false, syncIntervalMs: 0, exemptLoopback: true
   }))
   await Promise.all(nodes.map(async (n) => { await n.start() }))
   await connect(nodes.map((n) => n.addresses()[0]), async (i, addr) => await nodes[i].connect(addr), edges)

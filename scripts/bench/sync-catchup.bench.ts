@@ -19,7 +19,7 @@ export default async function syncCatchup (): Promise<BenchResult[]> {
   for (const bytes of fixture.entries) await source.ingest(bytes, { durable: false })
   await source.flush()
   const sourceNode = createMutualNode({
-    identity: await generateIdentity(), log: source, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, dht: false, syncIntervalMs: 0, inboundConnectionThreshold: 10_000
+    identity: await generateIdentity(), log: source, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, dht: false, syncIntervalMs: 0, exemptLoopback: true
   })
   await sourceNode.start()
   const address = sourceNode.addresses()[0]
@@ -28,7 +28,7 @@ export default async function syncCatchup (): Promise<BenchResult[]> {
     const log = new Log({ store: memoryStore() })
     await log.start()
     const node = createMutualNode({
-      identity: await generateIdentity(), log, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, dht: false, syncIntervalMs: 0, inboundConnectionThreshold: 10_000
+      identity: await generateIdentity(), log, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, dht: false, syncIntervalMs: 0, exemptLoopback: true
     })
     await node.start()
     await node.join(fixture.space)

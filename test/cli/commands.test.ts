@@ -86,12 +86,17 @@ describe('peers, connect and doctor', () => {
     expect(error).toMatchObject({ error: { name: 'DialError', status: 502, exitCode: 6 } })
   })
 
-  it('doctor', async () => {
+  it('doctor: one line per check, exit 1 when one warns (a daemon on loopback only does)', async () => {
     const human = await run(['doctor'])
-    expect(human.code).toBe(0)
     expect(human.stdout).toMatch(/^(ok|warn)\s+\S/m)
-    const { checks } = await json(['doctor'])
+    const result = await run(['doctor', '--json'])
+    const { checks } = JSON.parse(result.stdout) as { checks: Array<{ name: string, ok: boolean, detail: string }> }
     expect(checks.length).toBeGreaterThan(0)
+    const warned = checks.filter((c) => !c.ok).length
+    expect(checks.find((c) => c.name === 'listen')?.ok).toBe(false)
+    for (const r of [human, result]) expect(r.code).toBe(1)
+    expect(human.stderr).toContain(`${warned} of ${checks.length} checks need attention`)
+    expect(JSON.parse(result.stderr.trim().split('\n').at(-1)!)).toMatchObject({ error: { name: 'DoctorWarningError', exitCode: 1 } })
     for (const check of checks) {
       expect(typeof check.name).toBe('string')
       expect(typeof check.ok).toBe('boolean')
@@ -209,7 +214,7 @@ describe('output discipline', () => {
   it('--json puts only JSON on stdout, for every command', async () => {
     for (const args of [['status'], ['id'], ['peers'], ['doctor'], ['space', 'list']]) {
       const result = await run([...args, '--json'])
-      expect(result.code).toBe(0)
+      expect(result.code).toBe(args[0] === 'doctor' ? 1 : 0)
       expect(() => JSON.parse(result.stdout)).not.toThrow()
     }
   })

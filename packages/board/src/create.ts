@@ -16,6 +16,12 @@ export interface CreateBoardOptions {
    * grants, say (its genesis must be of kind board). The board's first update follows it.
    */
   space?: () => Promise<{ space: string }>
+  /**
+   * an encrypted board: its genesis is named only "private" (genesis bodies are public) and says
+   * its bodies are encrypted, and the first update (its real name and workflow) goes through
+   * `append`, which seals it. With `space`, that function makes an encrypted genesis itself.
+   */
+  encrypted?: { append: (space: string, type: string, body: unknown) => Promise<unknown> }
 }
 
 /**
@@ -30,12 +36,14 @@ export async function createBoard (log: Log, identity: Identity, options: Create
     ? await options.space()
     : await log.createSpace(identity, {
       kind: 'board',
-      name: options.name,
+      name: options.encrypted === undefined ? options.name : 'private',
       policy: { write: 'listed', writers: [...(options.writers ?? [])] },
-      encrypted: false,
+      encrypted: options.encrypted !== undefined,
       nonce: crypto.getRandomValues(new Uint8Array(16))
     })
-  await log.append(identity, genesis.space, BOARD_UPDATE, { update: Y.encodeStateAsUpdate(doc) })
+  const first = { update: Y.encodeStateAsUpdate(doc) }
   doc.destroy()
+  if (options.encrypted === undefined) await log.append(identity, genesis.space, BOARD_UPDATE, first)
+  else await options.encrypted.append(genesis.space, BOARD_UPDATE, first)
   return genesis.space
 }

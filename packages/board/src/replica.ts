@@ -9,6 +9,7 @@ import { BOARD_GRANT, BOARD_REMOVE, BOARD_UPDATE, TASK_CLAIM, TASK_RELEASE, type
 import { decodeSnapshot, encodeSnapshot, snapshotKey } from './snapshot.js'
 import { checkUpdate, checkUpdateOnce } from './update-check.js'
 import { EditBatcher } from './edit-batcher.js'
+import type { EntryCodec } from './codec.js'
 import { workload } from './workload.js'
 
 export interface BoardReplicaInit {
@@ -21,13 +22,23 @@ export interface BoardReplicaInit {
   /** write a snapshot after this many applied updates (default 500) */
   snapshotEvery?: number
   /**
+   * write a snapshot once the board has been quiet this long after a change, ms (default 1,000):
+   * a process killed later restarts from it instead of replaying every entry since the last clean stop
+   */
+  snapshotIdleMs?: number
+  /**
    * The refs every local entry names, when the space's writers are authorized by something
    * other than the board's own grants (an organization's space policy and credential, say).
    * Asked at every append; without it, or when it answers undefined, an author who is neither the
    * creator nor listed refs its `board/grant`.
    */
   refs?: () => Promise<CID[] | undefined> | CID[] | undefined
+  /** reads and writes the entries of an encrypted board (see EntryCodec) */
+  codec?: EntryCodec
 }
+
+/** A key arrives in a `space/key` entry: it may open entries held back for want of it. */
+const SPACE_KEY = 'space/key'
 
 export type BoardEvent =
   /** the document changed: by an edit here (`local`) or by an entry (`remote`) */
@@ -56,6 +67,8 @@ export class BoardReplica {
   private readonly identity: Identity | undefined
   private readonly batchMs: number
   private readonly snapshotEvery: number
+  private readonly snapshotIdleMs: number
+  private idleTimer: ReturnType<typeof setTimeout> | undefined
   private ydoc = new Y.Doc()
   private view!: Board
   private genesisEntry: SignedEntry<GenesisBody> | undefined
@@ -73,6 +86,7 @@ export class BoardReplica {
   private unsubscribe: (() => void) | undefined
   private readonly listeners = new Set<BoardListener>()
   private readonly refsHook: (() => Promise<CID[] | undefined> | CID[] | undefined) | undefined
+  private readonly codec: EntryCodec | undefined
 
   constructor (init: BoardReplicaInit) {
     this.log = init.log
@@ -80,7 +94,9 @@ export class BoardReplica {
     this.identity = init.identity
     this.batchMs = init.batchMs ?? 50
     this.snapshotEvery = init.snapshotEvery ?? 500
+    this.snapshotIdleMs = init.snapshotIdleMs ?? 1_000
     this.refsHook = init.refs
+    this.codec = init.codec
     this.attach(new Y.Doc())
   }
 
@@ -141,6 +157,7 @@ export class BoardReplica {
     } catch (err) {
       this.emit({ type: 'error', error: err as Error })
     } finally {
+      clearTimeout(this.idleTimer)
       this.batcher.stop()
       this.unsubscribe?.()
       this.unsubscribe = undefined
@@ -217,7 +234,16 @@ export class BoardReplica {
   async history (taskId: string): Promise<HistoryEvent[]> {
     const entries: SignedEntry[] = []
     await this.log.flush() // spaceEntries reads the store: let what was accepted land first
-    for await (const e of this.log.spaceEntries(this.space)) {
+    for await (const stored of this.log.spaceEntries(this.space)) {
+      let e: SignedEntry | undefined = stored
+      try {
+        e = this.codec === undefined ? stored : this.codec.open(stored)
+      } catch (err) {
+        // An entry that will never open has no history to show.
+        this.emit({ type: 'error', error: err as Error })
+        continue
+      }
+      if (e === undefined) continue
       if (e.entry.type === BOARD_UPDATE || e.entry.type === TASK_CLAIM || e.entry.type === TASK_RELEASE) entries.push(e)
     }
     return taskHistory(entries, taskId)
@@ -253,12 +279,23 @@ export class BoardReplica {
       return
     }
     const id = cidString(entry.id)
-    switch (entry.entry.type) {
+    let record: SignedEntry | undefined = entry
+    try {
+      record = this.codec?.open(entry) ?? (this.codec === undefined ? entry : undefined)
+    } catch (err) {
+      // It will never open: skip it, as an update that would not apply is skipped.
+      this.emit({ type: 'error', error: err as Error })
+      this.heads.set(author, { seq, head: id })
+      return
+    }
+    // Not readable yet: this author's entries wait here until a key arrives.
+    if (record === undefined) return
+    switch (record.entry.type) {
       case BOARD_UPDATE:
-        this.applyUpdate(entry)
+        this.applyUpdate(record)
         break
       case BOARD_GRANT: {
-        const writer = (entry.entry.body as { writer?: unknown }).writer
+        const writer = (record.entry.body as { writer?: unknown }).writer
         if (author === this.creator && typeof writer === 'string') this.grants.set(writer, id)
         break
       }
@@ -276,9 +313,9 @@ export class BoardReplica {
       }
       case TASK_CLAIM:
       case TASK_RELEASE: {
-        const record = claimRecord(entry)
-        if (record !== undefined) {
-          this.claimRecords.push(record)
+        const claim = claimRecord(record)
+        if (claim !== undefined) {
+          this.claimRecords.push(claim)
           this.claimCache = undefined
           this.emit({ type: 'claims' })
         }
@@ -286,6 +323,9 @@ export class BoardReplica {
       }
     }
     this.heads.set(author, { seq, head: id })
+    if (record.entry.type === SPACE_KEY && this.codec !== undefined && this.unsubscribe !== undefined) {
+      queueMicrotask(() => { this.catchUp().catch((err: Error) => { this.emit({ type: 'error', error: err }) }) })
+    }
   }
 
   private applyUpdate (entry: SignedEntry): void {
@@ -299,11 +339,17 @@ export class BoardReplica {
     }
     this.appliedCount++
     // One periodic snapshot at a time: a long catch-up asks for many and needs only the last.
-    if (++this.sinceSnapshot >= this.snapshotEvery && this.periodic === undefined) {
-      this.periodic = this.snapshot()
-        .catch((err: Error) => { this.emit({ type: 'error', error: err }) })
-        .finally(() => { this.periodic = undefined })
-    }
+    if (++this.sinceSnapshot >= this.snapshotEvery) this.periodicSnapshot()
+    clearTimeout(this.idleTimer)
+    this.idleTimer = setTimeout(() => { if (this.sinceSnapshot > 0) this.periodicSnapshot() }, this.snapshotIdleMs)
+    this.idleTimer.unref?.()
+  }
+
+  private periodicSnapshot (): void {
+    if (this.periodic !== undefined || this.unsubscribe === undefined) return
+    this.periodic = this.snapshot()
+      .catch((err: Error) => { this.emit({ type: 'error', error: err }) })
+      .finally(() => { this.periodic = undefined })
   }
 
   /**
@@ -427,6 +473,7 @@ export class BoardReplica {
     const identity = this.identity
     if (identity === undefined) throw new ReadOnlyBoardError('this replica has no identity to sign entries with')
     const refs = (await this.refsHook?.()) ?? this.refsFor(identity.id)
+    if (this.codec !== undefined) return await this.codec.append(type, body, refs)
     return await this.log.append(identity, this.space, type, body, refs)
   }
 

@@ -214,7 +214,7 @@ describe('BoardReplica', () => {
     const [alice] = await identities(1)
     const log = await boardLog()
     const space = await createBoard(log, alice, { name: 'B' })
-    const replica = new BoardReplica({ log, space, identity: alice, batchMs: 10_000, snapshotEvery: 5 })
+    const replica = new BoardReplica({ log, space, identity: alice, batchMs: 10_000, snapshotEvery: 5, snapshotIdleMs: 600_000 })
     await replica.start()
     expect(await log.getMeta(snapshotKey(space))).toBeUndefined()
     for (let i = 0; i < 4; i++) {
@@ -255,6 +255,38 @@ describe('BoardReplica', () => {
     await replica.stop()
     await a.stop()
     await b.stop()
+  })
+
+  it('writes a snapshot once the board is quiet, so a replica that never stopped cleanly restarts from it', async () => {
+    const dir = await tempDir()
+    const [alice] = await identities(1)
+    let log = await boardLog(levelStore({ path: dir }))
+    const space = await createBoard(log, alice, { name: 'Killed' })
+    const replica = new BoardReplica({ log, space, identity: alice, batchMs: 10_000, snapshotEvery: 10_000, snapshotIdleMs: 50 })
+    await replica.start()
+    for (let i = 0; i < 20; i++) {
+      replica.board.addTask({ title: `t${i}` })
+      await replica.flush()
+    }
+    const json = canonical(replica.doc.toJSON())
+    await vi.waitFor(async () => {
+      const stored = await log.getMeta(snapshotKey(space))
+      expect(stored).toBeInstanceOf(Uint8Array)
+      // the snapshot counts all 21 updates (the board's first and 20 tasks)
+      const restarted = new BoardReplica({ log, space })
+      await restarted.start()
+      expect(restarted.applied).toBe(0)
+      await restarted.stop()
+    }, { timeout: 5_000, interval: 50 })
+    // No replica.stop(): the process "dies" here, with only what reached the store.
+    await log.stop()
+    log = await boardLog(levelStore({ path: dir }))
+    const after = new BoardReplica({ log, space })
+    await after.start()
+    expect(after.applied).toBe(0)
+    expect(canonical(after.doc.toJSON())).toBe(json)
+    await after.stop()
+    await log.stop()
   })
 
   it('replays the log when a writer\'s fork cuts entries it had applied', async () => {

@@ -1,5 +1,14 @@
 #!/usr/bin/env node
-import { main } from './program.js'
+import { ExitCode } from './exit-codes.js'
+import { nodeVersionProblem } from './node-check.js'
+
+// Checked before the program (and libp2p under it) is loaded: on an older Node it would die
+// with an error that says nothing of the version.
+const problem = nodeVersionProblem(process.versions.node)
+if (problem !== undefined) {
+  process.stderr.write(problem + '\n')
+  process.exit(ExitCode.Usage)
+}
 
 // `mutual … | head` closes stdout early; that is the reader's choice, not a failure.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -7,4 +16,5 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err
 })
 
+const { main } = await import('./program.js')
 process.exitCode = await main(process.argv)

@@ -22,6 +22,11 @@ export class DaemonNotRunningError extends Error {
   }
 }
 
+/** `mutual doctor` found checks that need attention (exit 1; its report is printed all the same). */
+export class DoctorWarningError extends Error {
+  override name = 'DoctorWarningError'
+}
+
 /** The command was cancelled by Ctrl-C. */
 export class InterruptedError extends Error {
   override name = 'InterruptedError'

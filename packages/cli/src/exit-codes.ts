@@ -5,8 +5,8 @@
  * | code | name             | when                                                                      |
  * | ---- | ---------------- | ------------------------------------------------------------------------- |
  * | 0    | Ok               | the command did what was asked                                            |
- * | 1    | Failure          | an unexpected failure (a bug, a 5xx from the daemon, a disk error)        |
- * | 2    | Usage            | bad arguments or options, a name or id prefix that fits several things (`AmbiguousNameError`, candidates listed) or nothing known (`UnknownNameError`), a bad config file (`ConfigError`) or key file (`KeyFileError`) |
+ * | 1    | Failure          | an unexpected failure (a bug, a 5xx from the daemon, a disk error); `doctor` found a check that warns |
+ * | 2    | Usage            | bad arguments or options, a name or id prefix that fits several things (`AmbiguousNameError`, candidates listed) or nothing known (`UnknownNameError`), a bad config file (`ConfigError`) or key file (`KeyFileError`), Node.js older than 22 |
  * | 3    | DaemonNotRunning | no daemon for this home: no `api` file, or its address refused the call   |
  * | 4    | Refused          | the daemon refused the request (a 4xx problem: invalid input, unauthorized, not found, a whole id not held here) |
  * | 5    | DaemonRunning    | `mutual daemon`: another daemon holds this home's lock (`DaemonRunningError`, `StoreLockedError`) |

@@ -6,6 +6,7 @@
  */
 export { main, createProgram } from './program.js'
 export { ExitCode } from './exit-codes.js'
+export { MIN_NODE_MAJOR, NODE_TOO_OLD, nodeVersionProblem } from './node-check.js'
 export { type Client, type ApiInfo, createClient, readApiInfo } from './client.js'
 export { type Output, type OutputInit, type Style, createOutput, colorEnabled } from './output.js'
 export { resolveHome } from './home.js'

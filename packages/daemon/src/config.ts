@@ -23,6 +23,8 @@ export const configSchema = z.strictObject({
   syncIntervalMs: z.number().int().min(0).max(24 * 3600_000),
   allowedHosts: z.array(z.string().min(1).max(256)).max(64),
   allowedOrigins: z.array(z.string().min(1).max(256)).max(64),
+  /** exempt loopback from connection limits and the same-address penalty (default false; for local test networks) */
+  exemptLoopback: z.boolean().optional(),
   /** pino level; the MUTUAL_LOG_LEVEL environment variable overrides it */
   logLevel: z.enum(LOG_LEVELS).optional()
 })

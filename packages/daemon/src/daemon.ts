@@ -6,10 +6,11 @@ import { RecordRegistry, baseRecordTypes, type Identity } from '@mutual/protocol
 import { Log, levelStore } from '@mutual/log'
 import { createMutualNode, type MutualNode, type MutualNodeInit } from '@mutual/node'
 import { boardAuthorizer, boardRecordTypes, boardUpdateRule, type BoardEvent } from '@mutual/board'
-import { OrgRegistry, mayReadSpace, orgAuthorizers, orgPackageRecordTypes } from '@mutual/org'
+import { OrgRegistry, mayGossipSpace, mayReadSpace, orgAuthorizers, orgPackageRecordTypes } from '@mutual/org'
 import { ledgerAuthorizer, ledgerRecordTypes, participantsBySpace } from '@mutual/ledger'
 import { type Config, type LogLevel, parseApiAddress } from './config.js'
 import { EventHub } from './events.js'
+import { createSpaceKeys } from './services/space-keys.js'
 import { type HomePaths, initHome, removeFile, resolveHome, writeApiFile } from './home.js'
 import { createApp } from './http/app.js'
 import type { SecurityInit } from './http/security.js'
@@ -45,6 +46,8 @@ export interface DaemonInit {
   env?: NodeJS.ProcessEnv
   /** inbound connections accepted per second from one host; tests on 127.0.0.1 raise it */
   inboundConnectionThreshold?: number
+  /** exempt loopback from connection limits (config `exemptLoopback`; tests with many local nodes) */
+  exemptLoopback?: boolean
   /** keep-alive interval of event streams, ms (default 15,000) */
   eventKeepAliveMs?: number
   /** builds the node (default `createMutualNode`); tests may substitute one */
@@ -121,11 +124,16 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
     await orgs.start()
     cleanup.push(async () => { await orgs.stop() })
 
+    const spaceKeys = createSpaceKeys({ log, identity, orgs, onError: (space, err) => { logger.error({ err, space }, 'sealing a space key failed') } })
+    await spaceKeys.start()
+    cleanup.push(async () => { await spaceKeys.stop() })
+
     const events = new EventHub({ keepAliveMs: init.eventKeepAliveMs })
     const boards = createBoards({
       log,
       identity,
       granted: (space) => orgs.policy(space) !== undefined,
+      codec: (space) => spaceKeys.codec(space),
       onEvent: (board, event) => { boardEvent(board, event, events, logger) },
       onError: (board, err) => { logger.error({ err, board }, 'board replica failed to start') }
     })
@@ -147,7 +155,9 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
       nat: config.nat,
       syncIntervalMs: config.syncIntervalMs,
       inboundConnectionThreshold: init.inboundConnectionThreshold,
+      exemptLoopback: config.exemptLoopback,
       mayRead: (peer, space) => mayReadSpace(orgs, (s) => log.genesis(s)?.entry.author, peer, space),
+      gossipable: (space) => mayGossipSpace(orgs, (s) => log.genesis(s)?.entry.body.encrypted === true, space),
       metricsRegistry: registry
     })
     cleanup.push(async () => { await node.stop() })
@@ -179,9 +189,9 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
     const services: Services = {
       node: new NodeService({ version: VERSION, node, log, config, home: paths.home, url: () => url }),
       spaces: new SpaceService({ log, node, identity }),
-      boards: new BoardService({ log, node, identity, replicas: boards, orgs }),
+      boards: new BoardService({ log, node, identity, replicas: boards, orgs, spaceKeys }),
       replicas: boards,
-      orgs: new OrgService({ log, node, identity, orgs }),
+      orgs: new OrgService({ log, node, identity, orgs, spaceKeys, replicas: boards }),
       market: new MarketService({ log, node, identity }),
       ledger: new LedgerService({ log, node, identity, orgs }),
       invites,
@@ -240,7 +250,8 @@ function applyOverrides (config: Config, init: DaemonInit): Config {
     mdns: init.mdns ?? config.mdns,
     dht: init.dht ?? config.dht,
     nat: init.nat ?? config.nat,
-    syncIntervalMs: init.syncIntervalMs ?? config.syncIntervalMs
+    syncIntervalMs: init.syncIntervalMs ?? config.syncIntervalMs,
+    exemptLoopback: init.exemptLoopback ?? config.exemptLoopback
   }
 }
 
@@ -304,6 +315,12 @@ function wire (node: MutualNode, log: Log, identity: Identity, events: EventHub,
       case 'gossip:rejected':
         metrics.entriesRejected.inc({ reason: reasonLabel(event.error) })
         logger.debug({ peer: event.peer, error: event.error }, 'gossip entry rejected')
+        events.publish('gossip.rejected', { peer: event.peer, error: event.error.slice(0, 512) })
+        break
+      case 'peer:graylisted':
+        metrics.peersGraylisted.inc()
+        logger.warn({ peer: event.peer, score: event.score, backoffMs: event.backoffMs }, 'peer graylisted: disconnected and refused for the back-off')
+        events.publish('peer.graylisted', { peer: event.peer, score: event.score, backoffMs: event.backoffMs })
         break
     }
   })

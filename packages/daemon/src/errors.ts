@@ -69,6 +69,11 @@ export class PayloadTooLargeError extends Error {
   override name = 'PayloadTooLargeError'
 }
 
+/** The request line and headers exceed Node's header bound (HTTP 431); answered before any route runs. */
+export class HeaderTooLargeError extends Error {
+  override name = 'HeaderTooLargeError'
+}
+
 /** The daemon is starting or stopping (HTTP 503). */
 export class NotReadyError extends Error {
   override name = 'NotReadyError'

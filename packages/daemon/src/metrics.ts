@@ -6,6 +6,7 @@ export interface DaemonMetrics {
   readonly entriesIngested: Counter<'origin'>
   readonly entriesRejected: Counter<'reason'>
   readonly forks: Counter
+  readonly peersGraylisted: Counter
   readonly syncSessions: Counter
   readonly syncEntries: Counter<'direction'>
   readonly httpRequests: Counter<'method' | 'route' | 'status'>
@@ -34,11 +35,12 @@ export function createMetrics (sources: MetricsSources, registry = new Registry(
     }),
     entriesRejected: new Counter({
       name: 'mutual_entries_rejected_total',
-      help: 'Entries from peers refused as invalid, by error name',
+      help: 'Gossip entries from peers rejected as invalid (each also a gossip.rejected event), by error name',
       labelNames: ['reason'],
       registers
     }),
     forks: new Counter({ name: 'mutual_forks_total', help: 'Equivocations detected', registers }),
+    peersGraylisted: new Counter({ name: 'mutual_peers_graylisted_total', help: 'Peers disconnected and refused for a back-off after their gossip score fell below the graylist threshold', registers }),
     syncSessions: new Counter({ name: 'mutual_sync_sessions_total', help: 'Sync sessions completed', registers }),
     syncEntries: new Counter({
       name: 'mutual_sync_entries_total',

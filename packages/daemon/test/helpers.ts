@@ -24,7 +24,7 @@ export async function startTestDaemon (init: DaemonInit = {}): Promise<TestDaemo
     mdns: false,
     dht: false,
     syncIntervalMs: 0,
-    inboundConnectionThreshold: 1000,
+    exemptLoopback: true,
     logger: pino({ level: process.env.MUTUAL_TEST_LOG ?? 'silent' }),
     ...init
   })

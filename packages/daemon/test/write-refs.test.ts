@@ -42,7 +42,7 @@ describe('refs of a write to a granted board', () => {
       }
     })
     await replicas.start()
-    const service = new BoardService({ log: b.log, node: undefined as never, identity: member, replicas, orgs: b.orgs })
+    const service = new BoardService({ log: b.log, node: undefined as never, identity: member, replicas, orgs: b.orgs, spaceKeys: undefined as never })
 
     const task = await service.addTask(board, { title: 'Fix the roof' })
     expect(computed).toBe(1)

@@ -38,6 +38,8 @@ export interface SpaceGossipInit {
   /** a gossiped entry's predecessor is missing: fetch the gap from that peer */
   onGap: (peer: PeerId, space: string) => void
   onRejected: (peer: PeerId, error: Error) => void
+  /** whether entries of a space may be forwarded on its topic (one only some may read, in clear, may not) */
+  gossipable: (space: string) => boolean
 }
 
 /** Gossip per space: one topic each, validated by the log, scored so bad senders are graylisted. */
@@ -82,7 +84,7 @@ export class SpaceGossip {
   private async validate (space: string, peer: PeerId, data: Uint8Array): Promise<TopicValidatorResult> {
     try {
       const { status } = await this.init.log.ingest(data, { durable: false, space })
-      if (status === 'added' || status === 'fork') return TopicValidatorResult.Accept
+      if (status === 'added' || status === 'fork') return this.init.gossipable(space) ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore
       if (status === 'pending') this.init.onGap(peer, space)
       return TopicValidatorResult.Ignore
     } catch (err) {

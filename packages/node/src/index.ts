@@ -7,6 +7,7 @@
 export { createMutualNode } from './node.js'
 export type { MutualNode, MutualNodeInit, MutualNodeEvent, PeerInfo } from './types.js'
 export { topicOf, entryMessageId, SPACE_TOPIC_SCORE } from './gossip.js'
+export { isOversizeFrame } from './frame-guard.js'
 export { SYNC_PROTOCOL, syncService, type SyncService, type SyncServiceInit } from './sync/service.js'
 export { SyncSession, type SyncSessionInit, type SyncStats } from './sync/session.js'
 export { type SyncMessage, type SyncLimits, readSyncMessage, writeSyncMessage, DEFAULT_SYNC_LIMITS } from './sync/messages.js'

@@ -17,6 +17,8 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p, PeerDiscovery, PeerId } from '@libp2p/interface'
 import { GENESIS_TYPE, type SignedEntry } from '@mutual/protocol'
 import { BlockList } from './gater.js'
+import { Graylist } from './graylist.js'
+import { resetOversizeFrames } from './frame-guard.js'
 import { SpaceGossip, entryMessageId } from './gossip.js'
 import { syncService, type SyncService } from './sync/service.js'
 import { DialError, NodeNotStartedError } from './errors.js'
@@ -27,6 +29,9 @@ import type { SyncStats } from './sync/session.js'
 const DHT_PROTOCOL = '/mutual/kad/1.0.0'
 /** Misbehaviour in sync costs this much gossipsub application score, decaying by half a minute. */
 const SYNC_PENALTY = 20
+const GRAYLIST_THRESHOLD = -80
+/** Loopback, for `exemptLoopback`. */
+const LOOPBACK = ['/ip4/127.0.0.0/ipcidr/8', '/ip6/::1/ipcidr/128']
 
 class DefaultMutualNode implements MutualNode {
   readonly id: string
@@ -37,6 +42,7 @@ class DefaultMutualNode implements MutualNode {
   private node: Libp2p<{ pubsub: GossipSub, sync: SyncService }> | undefined
   private gossip: SpaceGossip | undefined
   private unsubscribeLog: (() => void) | undefined
+  private graylist: Graylist | undefined
 
   constructor (init: MutualNodeInit) {
     this.init = init
@@ -55,6 +61,7 @@ class DefaultMutualNode implements MutualNode {
     if (init.mdns ?? true) peerDiscovery.push(mdns({ interval: 5_000 }))
     if ((init.bootstrap ?? []).length > 0) peerDiscovery.push(bootstrap({ list: init.bootstrap ?? [], timeout: 100 }))
     const nat = init.nat ?? false
+    const exemptLoopback = init.exemptLoopback ?? false
     const services: Record<string, any> = {
       identify: identify(),
       ping: ping(),
@@ -65,12 +72,12 @@ class DefaultMutualNode implements MutualNode {
         ignoreDuplicatePublishError: true,
         maxInboundDataLength: 1024 * 1024 + 1024,
         scoreParams: {
-          // Loopback and LAN peers are one machine or one office, not a Sybil attack.
-          IPColocationFactorWhitelist: new Set(['127.0.0.1', '::1']),
+          // Many peers on one address look like a Sybil attack, unless asked for (local tests).
+          ...(exemptLoopback ? { IPColocationFactorWhitelist: new Set(['127.0.0.1', '::1']) } : {}),
           appSpecificScore: (peer) => -this.penalty(peer),
           appSpecificWeight: 1
         },
-        scoreThresholds: { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: -80 }
+        scoreThresholds: { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: GRAYLIST_THRESHOLD }
       }),
       sync: syncService({
         log: init.log,
@@ -99,8 +106,8 @@ class DefaultMutualNode implements MutualNode {
       connectionManager: {
         maxConnections: init.maxConnections ?? 300,
         inboundConnectionThreshold: init.inboundConnectionThreshold ?? 5,
-        // Connections from this machine are not a flood to protect against.
-        allow: ['/ip4/127.0.0.0/ipcidr/8', '/ip6/::1/ipcidr/128']
+        // A local process or proxy can flood too: loopback is limited like any address unless asked.
+        allow: exemptLoopback ? LOOPBACK : []
       },
       metrics: init.metricsRegistry === undefined ? undefined : prometheusMetrics({ registry: init.metricsRegistry, collectDefaultMetrics: false, preserveExistingMetrics: true })
     }) as unknown as Libp2p<{ pubsub: GossipSub, sync: SyncService }>
@@ -109,8 +116,28 @@ class DefaultMutualNode implements MutualNode {
       pubsub: node.services.pubsub,
       log: init.log,
       onGap: (peer) => { node.services.sync.request(peer) },
-      onRejected: (peer, error) => { this.emit({ type: 'gossip:rejected', peer: peer.toString(), error: `${error.name}: ${error.message}` }) }
+      gossipable: (space) => init.gossipable?.(space) ?? true,
+      onRejected: (peer, error) => { this.rejected(peer.toString(), error) }
     })
+    resetOversizeFrames(node.services.pubsub, (peer, error) => {
+      this.penalize(peer.toString())
+      this.rejected(peer.toString(), error)
+    })
+    const pubsub = node.services.pubsub as GossipSub & { getScore: (peer: string) => number, score: { scoreCache: Map<string, unknown> } }
+    this.graylist = new Graylist({
+      // Gossipsub caches scores for a heartbeat; a rejection must count at once.
+      score: (peer) => {
+        pubsub.score.scoreCache.delete(peer)
+        return pubsub.getScore(peer)
+      },
+      threshold: GRAYLIST_THRESHOLD,
+      backoffMs: init.graylistBackoffMs ?? 60_000,
+      blocklist: this.blocklist,
+      connected: () => node.getConnections().map((c) => c.remotePeer.toString()),
+      hangUp: async (peer) => { await node.hangUp(peerIdFromString(peer)) },
+      onGraylisted: (peer, score, backoffMs) => { this.emit({ type: 'peer:graylisted', peer, score, backoffMs }) }
+    })
+    this.graylist.start()
     // libp2p 3 does not dial what discovery finds (bootstrap and the DHT dial by themselves; mDNS does not).
     node.addEventListener('peer:discovery', (e) => {
       const { id, multiaddrs } = e.detail
@@ -125,7 +152,13 @@ class DefaultMutualNode implements MutualNode {
       const { entry } = event
       // New spaces are replicated as they appear; this node's own entries go out by gossip.
       if (entry.entry.type === GENESIS_TYPE && !this.gossip?.has(entry.space)) void this.join(entry.space)
-      if (entry.entry.author === this.id) this.publish(entry).catch(() => {})
+      if (entry.entry.author !== this.id) return
+      if (init.gossipable?.(entry.space) === false) {
+        // Not for a topic anyone may join: sessions with the peers (sync checks who may read).
+        for (const conn of node.getConnections()) node.services.sync.request(conn.remotePeer)
+      } else {
+        this.publish(entry).catch(() => {})
+      }
     })
   }
 
@@ -133,6 +166,7 @@ class DefaultMutualNode implements MutualNode {
     const node = this.node
     if (node === undefined) return
     this.unsubscribeLog?.()
+    this.graylist?.stop()
     this.node = undefined
     this.gossip = undefined
     await node.stop()
@@ -216,6 +250,12 @@ class DefaultMutualNode implements MutualNode {
 
   private penalize (peer: string): void {
     this.penalties.set(peer, { value: this.penalty(peer) + SYNC_PENALTY, at: Date.now() })
+    this.graylist?.soon(peer)
+  }
+
+  private rejected (peer: string, error: Error): void {
+    this.emit({ type: 'gossip:rejected', peer, error: `${error.name}: ${error.message}` })
+    this.graylist?.soon(peer)
   }
 
   private penalty (peer: string): number {

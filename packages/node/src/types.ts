@@ -27,8 +27,23 @@ export interface MutualNodeInit {
   maxConnections?: number
   /** inbound connections accepted per second from one host (libp2p default is low; tests raise it) */
   inboundConnectionThreshold?: number
+  /**
+   * exempt loopback (127.0.0.0/8, ::1) from connection limits and from gossipsub's same-address
+   * penalty (default false: a local process or proxy is limited like any peer). For tests and
+   * local simulations that run many nodes on one machine.
+   */
+  exemptLoopback?: boolean
+  /** how long a graylisted peer is disconnected and refused, ms (default 60,000) */
+  graylistBackoffMs?: number
   /** Prometheus registry for libp2p's and Mutual's metrics */
   metricsRegistry?: Registry
+  /**
+   * whether entries of `space` may travel on its gossip topic, which anyone may subscribe to
+   * (default: every space). A space only some may read, with bodies in clear, answers false:
+   * this node then neither publishes nor forwards it there, and sends its own new entries by
+   * sync sessions with its peers instead (which `mayRead` restricts).
+   */
+  gossipable?: (space: string) => boolean
   /** whether `peer` (an identity id) may read `space`; sync sends nothing of a space it may not (default: anyone) */
   mayRead?: (peer: string, space: string) => boolean
 }
@@ -49,6 +64,8 @@ export type MutualNodeEvent =
   | { type: 'peer:disconnect', peer: string }
   | { type: 'sync', peer: string, stats: SyncStats }
   | { type: 'gossip:rejected', peer: string, error: string }
+  /** the peer's score fell below the graylist threshold: it was disconnected and is refused for `backoffMs` */
+  | { type: 'peer:graylisted', peer: string, score: number, backoffMs: number }
 
 /** A Mutual participant on the network: a libp2p node replicating the spaces of one log. */
 export interface MutualNode {

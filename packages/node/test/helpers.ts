@@ -22,7 +22,7 @@ export async function startPeer (init: Partial<MutualNodeInit> = {}): Promise<Te
     mdns: false,
     dht: false,
     syncIntervalMs: 0,
-    inboundConnectionThreshold: 1000,
+    exemptLoopback: true,
     ...init
   })
   await node.start()

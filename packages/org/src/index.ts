@@ -66,6 +66,8 @@ export {
 export { SPACE_KEY_BYTES, type SealContext, generateSpaceKey, sealKey, openKey } from './crypto/seal.js'
 export { type EntryPosition, type InnerRecord, encryptBody, decryptBody } from './crypto/body.js'
 export { SpaceKeyring, newEpoch, rotate, appendEncrypted } from './crypto/keyring.js'
+export { reconcileSpaceKey } from './crypto/space-keys.js'
+export { type ReaderSource, grantedReaders, mayReadGranted } from './crypto/readers.js'
 
 /** Every record type of this package: org, space policy, federation, market and encryption. */
 export function orgPackageRecordTypes (): Array<RecordType<any>> {
@@ -93,6 +95,6 @@ export function orgAuthorizers (init: OrgAuthorizersInit): Authorizer[] {
   if (init.limits !== undefined) market.limits = init.limits
   return [orgAuthorizer({ orgs: init.orgs }), federationAuthorizer({ orgs: init.orgs }), grantAuthorizer(grant), marketAuthorizer(market)]
 }
-export { mayReadSpace, grantingOrg } from './read-access.js'
+export { mayReadSpace, mayGossipSpace, grantingOrg } from './read-access.js'
 export { policyEntry } from './policy-entry.js'
 export { roleRefs, announceSpace, type RoleRefsInit } from './write-refs.js'

@@ -1,4 +1,4 @@
-import { rolesOf } from './org-state.js'
+import { mayReadGranted } from './crypto/readers.js'
 import type { OrgRegistry } from './registry.js'
 
 /**
@@ -12,23 +12,8 @@ import type { OrgRegistry } from './registry.js'
 export function mayReadSpace (orgs: OrgRegistry, creatorOf: (space: string) => string | undefined, peer: string, space: string): boolean {
   const policy = orgs.policy(space)
   if (policy === undefined || policy.read !== 'grants') return true
-  if (creatorOf(space) === peer) return true
-  for (const grant of policy.grants) {
-    let members: string[]
-    if ('org' in grant) members = [grant.org]
-    else {
-      const fed = orgs.federation(grant.federation)
-      if (fed === undefined || !fed.inForce || fed.charter === undefined) continue
-      members = fed.charter.orgs
-    }
-    for (const org of members) {
-      const state = orgs.state(org)
-      if (state === undefined) continue
-      const roles = rolesOf(state, peer)
-      if (roles.some((r) => grant.roles.includes(r))) return true
-    }
-  }
-  return false
+  const creator = creatorOf(space)
+  return creator !== undefined && mayReadGranted(orgs, policy, creator, peer)
 }
 
 /**
@@ -40,4 +25,13 @@ export function grantingOrg (orgs: OrgRegistry, space: string): string | undefin
   if (policy === undefined) return undefined
   for (const grant of policy.grants) if ('org' in grant) return grant.org
   return undefined
+}
+
+/**
+ * Whether a space's entries may travel on its gossip topic, which anyone may subscribe to: every
+ * space but one only grants may read whose bodies are in clear (DESIGN.md §4). Such a space goes
+ * by sync alone, which `mayReadSpace` restricts.
+ */
+export function mayGossipSpace (orgs: OrgRegistry, encrypted: (space: string) => boolean, space: string): boolean {
+  return orgs.policy(space)?.read !== 'grants' || encrypted(space)
 }

@@ -19,12 +19,13 @@ export function registerBoard (program: Command): void {
     .option('--workflow <json>', 'the workflow as JSON: {"states":[{"id","name","wip"?}],"transitions"?:{…},"done"} (default todo → doing → review → done)', jsonValue)
     .option('--org <org>', 'the organization it belongs to: its members write it, and `mutual org revoke` cuts a member off (default: the only org you administer)', orgId)
     .option('--personal', 'a personal board even if you administer an org: you invite and remove its writers')
-    .action(async (name: string, options: { workflow?: unknown, org?: string, personal?: boolean }, ...args: unknown[]) => {
+    .option('--private', 'encrypted: only its readers can read it (the org\'s members, rotated out when revoked; or on a personal board, you and the writers you invite)')
+    .action(async (name: string, options: { workflow?: unknown, org?: string, personal?: boolean, private?: boolean }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       if (options.org !== undefined && options.personal === true) throw new UsageError('give --org or --personal, not both')
       const client = await ctx.client()
       const result = await client.call('createBoard', {
-        body: { name, workflow: options.workflow as Body<'createBoard'>['workflow'], org: options.org, personal: options.personal }
+        body: { name, workflow: options.workflow as Body<'createBoard'>['workflow'], org: options.org, personal: options.personal, private: options.private === true ? true : undefined }
       }, { signal: ctx.signal })
       if (!ctx.out.json) {
         const where = result.org === null

@@ -155,7 +155,7 @@ export function registerOrg (program: Command): void {
     .option('--federation <federation>', 'grant a federation\'s members (repeatable)', refs('federation'))
     .option('--role <role>', 'a granted role (repeatable; default member)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--kind <kind>', 'board, market, ledger or raw (default board)')
-    .option('--private', 'only credential holders may read it (sync sends it to no one else)')
+    .option('--private', 'only credential holders may read it: bodies encrypted, keys sealed to each reader and rotated when one is revoked; sync sends it to no one else')
     .action(async (name: string, options: { org?: string[], federation?: string[], role?: string[], kind?: string, private?: boolean }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
       const roles = options.role ?? ['member']

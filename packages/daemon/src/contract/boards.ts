@@ -95,7 +95,8 @@ export const CreateBoardSchema = z.object({
   name: z.string().min(1).max(200),
   workflow: WorkflowInputSchema.optional().openapi({ description: 'default: todo → doing → review → done' }),
   org: z.string().min(1).max(128).optional().openapi({ description: 'the organization the board belongs to: its members write it, and a revocation cuts a member off; default the only org this node administers' }),
-  personal: z.boolean().optional().openapi({ description: 'a personal board even where this node administers an org: its creator invites and removes writers' })
+  personal: z.boolean().optional().openapi({ description: 'a personal board even where this node administers an org: its creator invites and removes writers' }),
+  private: z.boolean().optional().openapi({ description: 'encrypted: readable only by its readers (an org board: the members, rotated out when revoked; a personal board: the creator and the writers it invites, rotated out when removed); default false' })
 }).openapi('CreateBoard')
 
 export const CreatedBoardSchema = z.object({

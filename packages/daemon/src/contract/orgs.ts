@@ -55,7 +55,7 @@ export const GrantedSpaceSchema = z.object({
   kind: z.enum(['board', 'market', 'ledger', 'raw']).optional().openapi({ description: 'default board' }),
   grants: z.array(z.unknown()).min(1).max(64),
   read: z.enum(['public', 'grants']).optional().openapi({ description: 'default public' }),
-  encrypted: z.boolean().optional()
+  encrypted: z.boolean().optional().openapi({ description: 'default: true exactly when read is "grants" (which must be encrypted)' })
 }).openapi('GrantedSpace')
 
 export const FederationParamSchema = z.object({ federation: idParam('federation', 'federation space id') })
@@ -186,7 +186,7 @@ export const orgRoutes = {
   createGrantedSpace: createRoute({
     method: 'post',
     path: '/api/v1/spaces/granted',
-    summary: 'Create a space whose writers (and, with read "grants", readers) are granted by organizations or federations',
+    summary: 'Create a space whose writers (and, with read "grants", readers: then encrypted, keys sealed to each reader) are granted by organizations or federations',
     request: { body: body(GrantedSpaceSchema) },
     responses: { 201: json(z.object({ space: z.string(), genesis: EntrySchema }), 'created'), ...problems(400, 401, 403) }
   }),

@@ -97,6 +97,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   InviteUsedError: 410,
   InviteRevokedError: 410,
   PayloadTooLargeError: 413,
+  HeaderTooLargeError: 431,
   // the network
   DialError: 502,
   JoinTimeoutError: 504,
@@ -148,9 +149,9 @@ export function problemOf (err: unknown): Problem {
   }
 }
 
-/** `BodySchemaError` → `body-schema-error` */
-function kebab (name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()
+/** `BodySchemaError` → `body-schema-error`; a one-letter word stays a word: `NotABoardError` → `not-a-board-error` */
+export function kebab (name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2').toLowerCase()
 }
 
 /** `BodySchemaError` → `Body schema error` */

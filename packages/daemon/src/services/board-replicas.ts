@@ -1,4 +1,4 @@
-import { BoardReplica, NotABoardError, ReadOnlyBoardError, type BoardEvent } from '@mutual/board'
+import { BoardReplica, NotABoardError, ReadOnlyBoardError, type BoardEvent, type EntryCodec } from '@mutual/board'
 import { GENESIS_TYPE, type CID, type Identity } from '@mutual/protocol'
 import type { Log } from '@mutual/log'
 import { OrgError, grantRefs as orgGrantRefs } from '@mutual/org'
@@ -21,6 +21,8 @@ export interface BoardsInit {
   granted?: (space: string) => boolean
   /** the refs a granted writer names (the org package's `grantRefs`; tests may count calls) */
   grantRefs?: typeof orgGrantRefs
+  /** how the replica of an encrypted board reads and writes its entries (undefined: in clear) */
+  codec?: (space: string) => EntryCodec | undefined
 }
 
 /** The daemon's board replicas: one per board space its log holds. */
@@ -160,7 +162,8 @@ class DaemonBoards implements Boards {
       identity: this.init.identity,
       batchMs: this.init.batchMs,
       // Asked at each append: the space policy may arrive after the genesis that opened the replica.
-      refs: this.init.granted === undefined ? undefined : async () => await this.grantedRefs(board)
+      refs: this.init.granted === undefined ? undefined : async () => await this.grantedRefs(board),
+      codec: this.init.codec?.(board)
     })
     replica.subscribe((event) => { this.init.onEvent?.(board, event) })
     await replica.start()

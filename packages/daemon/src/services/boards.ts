@@ -5,6 +5,7 @@ import { ROLES, UnauthorizedError, type Identity } from '@mutual/protocol'
 import { announceSpace, createGrantedSpace, currentAdmins, grantingOrg, type OrgRegistry } from '@mutual/org'
 import type { BoardDetail, BoardSummary, ClaimResult, CreatedBoard, RemovedWriter, Task, TaskDetail, Workflow } from '../contract/index.js'
 import type { Boards } from './board-replicas.js'
+import type { SpaceKeys } from './space-keys.js'
 import { claimJson, historyJson, taskJson, tasksJson } from './board-json.js'
 
 export interface BoardServiceInit {
@@ -13,6 +14,8 @@ export interface BoardServiceInit {
   identity: Identity
   replicas: Boards
   orgs: OrgRegistry
+  /** seals the keys of the private boards this node creates */
+  spaceKeys: SpaceKeys
 }
 
 export interface TaskFields {
@@ -39,10 +42,14 @@ export class BoardService {
    * Creates a board. In an organization (`org`, or by default the only one this node administers)
    * it is granted to the org's members and belongs to it — a revocation cuts a member off there,
    * whoever created it — and is announced in the org space, so members' nodes follow it. Else it is
-   * personal: its creator invites and removes writers.
+   * personal: its creator invites and removes writers. A private board is encrypted: its first key
+   * is sealed to its readers (the org's members, or the creator alone) before its first update is
+   * written under it, and SpaceKeys follows its readers from then on (credentials and revocations;
+   * invites and removals).
    */
-  async create (request: { name: string, workflow?: Record<string, unknown>, org?: string, personal?: boolean }): Promise<CreatedBoard> {
-    const { log, identity, node, replicas } = this.init
+  async create (request: { name: string, workflow?: Record<string, unknown>, org?: string, personal?: boolean, private?: boolean }): Promise<CreatedBoard> {
+    const { log, identity, node, replicas, spaceKeys } = this.init
+    const secret = request.private === true
     const workflow = request.workflow === undefined ? undefined : validateWorkflow(request.workflow)
     const org = request.personal === true ? undefined : request.org ?? this.onlyAdministeredOrg()
     if (org !== undefined && log.genesis(org)?.entry.body.kind !== 'org') {
@@ -50,8 +57,22 @@ export class BoardService {
     }
     const space = org === undefined
       ? undefined
-      : async () => await createGrantedSpace(log, identity, { kind: 'board', name: request.name, policy: { grants: [{ org, roles: [...ROLES] }], read: 'public', owner: org } })
-    const board = await createBoard(log, identity, { name: request.name, workflow, space })
+      : async () => await createGrantedSpace(log, identity, {
+        kind: 'board',
+        // A genesis is public: a private board's name is in its sealed first update only.
+        name: secret ? 'private' : request.name,
+        policy: { grants: [{ org, roles: [...ROLES] }], read: secret ? 'grants' : 'public', owner: org },
+        encrypted: secret
+      })
+    const encrypted = !secret
+      ? undefined
+      : {
+          append: async (space: string, type: string, body: unknown) => {
+            await spaceKeys.reconcile(space)
+            await spaceKeys.codec(space)!.append(type, body)
+          }
+        }
+    const board = await createBoard(log, identity, { name: request.name, workflow, space, encrypted })
     if (org !== undefined) await announceSpace(log, identity, org, board)
     await node.join(board)
     await replicas.open(board)

@@ -1,7 +1,7 @@
 import { lpStream } from '@libp2p/utils'
 import { z } from 'zod'
 import { decode, encode, isIdentityId, parseCid } from '@mutual/protocol'
-import type { MutualNode } from '@mutual/node'
+import { isOversizeFrame, type MutualNode } from '@mutual/node'
 import {
   InviteError, InviteExpiredError, InviteRevokedError, InviteUsedError, UnknownInviteError
 } from '../errors.js'
@@ -56,6 +56,8 @@ export async function handleInvites (node: MutualNode, invites: Invites, onError
         response = { v: 1, ok: true, grant: await invites.redeem(request) }
       } catch (err) {
         const e = err as Error
+        // A frame announced past the bound is not read, nor answered: the stream is reset.
+        if (isOversizeFrame(e)) throw e
         response = { v: 1, ok: false, error: { name: e.name.slice(0, 64), message: e.message.slice(0, 1024) } }
       }
       await lp.write(encode(response), { signal })

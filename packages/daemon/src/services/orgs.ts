@@ -1,6 +1,8 @@
 import { parseCid, type Identity } from '@mutual/protocol'
 import { UnknownSpaceError, vectorSize, type Log } from '@mutual/log'
 import type { MutualNode } from '@mutual/node'
+import type { Boards } from './board-replicas.js'
+import type { SpaceKeys } from './space-keys.js'
 import {
   NotAdminError, OrgError, acceptFederation, approveProposal, changeSchema, createFederation, createGrantedSpace, createOrg, credentialSchema,
   currentAdmins, federationState, issueCredential, loadOrgState, mayReadSpace, rolesOf, proposeChange, revokeCredential, spaceEntriesOf, spacePolicySchema, type OrgRegistry, type OrgState
@@ -16,6 +18,10 @@ export interface OrgServiceInit {
   node: MutualNode
   identity: Identity
   orgs: OrgRegistry
+  /** seals the keys of the encrypted spaces this node creates */
+  spaceKeys: SpaceKeys
+  /** the board replicas: an encrypted board's first update is written through its replica */
+  replicas: Boards
 }
 
 /** Organizations, the spaces they are granted, and federations of them. */
@@ -124,8 +130,23 @@ export class OrgService {
       const target = 'org' in g ? g.org : g.federation
       if (parseCid(target) === undefined) throw new InvalidRequestError(`"${target}" is not a space id`)
     }
-    const genesis = await createGrantedSpace(this.init.log, this.init.identity, { kind: request.kind ?? 'board', name: request.name, policy, encrypted: request.encrypted ?? false })
-    await this.init.node.join(genesis.space)
+    // A space only grants may read is encrypted (DESIGN.md §4: gossip topics are open to anyone).
+    const encrypted = request.encrypted ?? policy.read === 'grants'
+    if (policy.read === 'grants' && !encrypted) {
+      throw new InvalidRequestError('a space only grants may read is encrypted: its entries would travel in clear on a topic anyone may join')
+    }
+    const kind = request.kind ?? 'board'
+    const { log, identity, node, spaceKeys, replicas } = this.init
+    // An encrypted board's genesis is public: its name goes in the sealed first update.
+    const genesis = await createGrantedSpace(log, identity, { kind, name: encrypted && kind === 'board' ? 'private' : request.name, policy, encrypted })
+    // The first key is sealed to every reader now; SpaceKeys follows who may read from here on.
+    if (encrypted) await spaceKeys.reconcile(genesis.space)
+    await node.join(genesis.space)
+    if (encrypted && kind === 'board') {
+      const replica = await replicas.open(genesis.space)
+      replica.edit((board) => { board.initialize(request.name) })
+      await replica.flush()
+    }
     return { space: genesis.space, genesis: entryToJson(genesis) }
   }
 

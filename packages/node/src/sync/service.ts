@@ -8,6 +8,9 @@ import { SyncProtocolError } from '../errors.js'
 
 export const SYNC_PROTOCOL = '/mutual/sync/1.0.0'
 
+/** Errors that are the peer's fault: a bad message, too many invalid entries, a frame over the bound. */
+const MISBEHAVING = new Set(['SyncPeerMisbehavingError', 'SyncProtocolError', 'InvalidDataLengthError', 'InvalidDataLengthLengthError'])
+
 export interface SyncServiceInit {
   log: Log
   /** the spaces this node replicates, asked for on every session */
@@ -137,13 +140,30 @@ class DefaultSyncService implements SyncService {
       await Promise.all([writer, reader])
       await stream.close({ signal })
       this.init.onSession?.(peer, session.stats)
+      if (session.stats.added > 0) this.pass(peer)
       return session.stats
     } catch (err) {
       stream.abort(err as Error)
-      if ((err as Error).name === 'SyncPeerMisbehavingError' || (err as Error).name === 'SyncProtocolError') {
+      if (MISBEHAVING.has((err as Error).name)) {
         this.init.onMisbehaving?.(peer, err as Error)
       }
       throw err
+    }
+  }
+
+  /**
+   * Entries that came by sync were not gossiped here, so peers on this side of a healed partition
+   * would wait for anti-entropy: pass them on by a session with every other peer now. Sessions
+   * that bring nothing new pass nothing on, so this settles after one wave.
+   */
+  private pass (from: string): void {
+    const others = new Set<string>()
+    for (const conn of this.components.connectionManager.getConnections()) {
+      const id = conn.remotePeer.toString()
+      if (id !== from && !others.has(id)) {
+        others.add(id)
+        this.request(conn.remotePeer)
+      }
     }
   }
 
