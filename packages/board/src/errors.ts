@@ -58,3 +58,8 @@ export class NotABoardError extends BoardError {
 export class ReplicaClosedError extends BoardError {
   override name = 'ReplicaClosedError'
 }
+
+/** An update from a web page that changes more than task descriptions, or cannot be placed yet. */
+export class TextOnlyUpdateError extends InvalidUpdateError {
+  override name = 'TextOnlyUpdateError'
+}

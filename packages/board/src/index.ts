@@ -23,3 +23,4 @@ export { BoardReplica, type BoardReplicaInit, type BoardEvent, type BoardListene
 export type { EntryCodec } from './codec.js'
 export { createBoard, type CreateBoardOptions } from './create.js'
 export * from './errors.js'
+export { applyTextUpdate, replicaDiff, MAX_TEXT_UPDATE_BYTES } from './text-update.js'

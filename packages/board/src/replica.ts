@@ -221,6 +221,16 @@ export class BoardReplica {
     return entry
   }
 
+  /**
+   * Signs an update made in another replica of the document (a web page's) as this node's
+   * `board/update` entry; the document takes it in from the log like any entry. The update is
+   * trusted: check it first (`applyTextUpdate` does).
+   */
+  async appendUpdate (update: Uint8Array): Promise<SignedEntry> {
+    await this.batcher.flush()
+    return await this.append(BOARD_UPDATE, { update })
+  }
+
   claims (): Map<string, TaskClaim> {
     this.claimCache ??= claimState(this.claimRecords)
     return this.claimCache

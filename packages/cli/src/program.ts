@@ -4,6 +4,7 @@ import { registerBoard, registerJoin } from './commands/board.js'
 import { registerContrib } from './commands/contrib.js'
 import { registerDispute } from './commands/dispute.js'
 import { registerShares } from './commands/shares.js'
+import { registerSession } from './commands/session.js'
 import { registerDaemon } from './commands/daemon.js'
 import { registerDoctor } from './commands/doctor.js'
 import { registerFederation } from './commands/federation.js'
@@ -57,6 +58,7 @@ export function createProgram (): Command {
   registerMarket(program)
   registerProfile(program)
   registerAlias(program)
+  registerSession(program)
   return program
 }
 

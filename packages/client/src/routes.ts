@@ -84,5 +84,11 @@ export const ROUTES = {
   resolve: ['get', '/api/v1/resolve'],
   aliases: ['get', '/api/v1/aliases'],
   setAlias: ['put', '/api/v1/aliases/{alias}'],
-  removeAlias: ['delete', '/api/v1/aliases/{alias}']
+  removeAlias: ['delete', '/api/v1/aliases/{alias}'],
+  createLoginCode: ['post', '/api/v1/session/codes'],
+  createSession: ['post', '/api/v1/session'],
+  endSession: ['delete', '/api/v1/session'],
+  endSessions: ['delete', '/api/v1/sessions'],
+  boardDoc: ['get', '/api/v1/boards/{board}/doc'],
+  pushBoardDoc: ['post', '/api/v1/boards/{board}/doc']
 } as const satisfies { readonly [N in RouteName]: readonly [Routes[N]['method'], Routes[N]['path']] }

@@ -22,7 +22,7 @@ import { type Boards, createBoards } from './services/board-replicas.js'
 import { Following } from './services/following.js'
 import { handleInvites } from './services/invite-protocol.js'
 import {
-  BoardService, Invites, LedgerService, MarketService, NameService, NodeService, OrgService, SpaceService, ledgerParticipants, type Services
+  BoardDocService, BoardService, Invites, LedgerService, MarketService, NameService, NodeService, OrgService, Sessions, SpaceService, ledgerParticipants, type Services
 } from './services/index.js'
 
 /** Options of `startDaemon`; each overrides the same field of `config.json`. */
@@ -50,6 +50,8 @@ export interface DaemonInit {
   exemptLoopback?: boolean
   /** keep-alive interval of event streams, ms (default 15,000) */
   eventKeepAliveMs?: number
+  /** the web UI's static build to serve at `/` (default: the workspace's `packages/web/dist`) */
+  webRoot?: string
   /** builds the node (default `createMutualNode`); tests may substitute one */
   createNode?: (init: MutualNodeInit) => MutualNode
 }
@@ -186,6 +188,10 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
       allowedHosts: config.allowedHosts,
       allowedOrigins: config.allowedOrigins
     }
+    // Sessions survive a restart (the file), so an open page carries on once the daemon is back.
+    const sessions = new Sessions({ file: paths.sessions, url: () => url })
+    await sessions.start()
+    cleanup.push(async () => { await sessions.stop() })
     const services: Services = {
       node: new NodeService({ version: VERSION, node, log, config, home: paths.home, url: () => url }),
       spaces: new SpaceService({ log, node, identity }),
@@ -196,9 +202,11 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
       ledger: new LedgerService({ log, node, identity, orgs }),
       invites,
       names,
-      joining: { identity, node, boards, log }
+      joining: { identity, node, boards, log },
+      boardDoc: new BoardDocService({ replicas: boards }),
+      sessions
     }
-    const app = createApp({ version: VERSION, services, events, metrics, logger, security, ready: () => ready })
+    const app = createApp({ version: VERSION, services, events, metrics, logger, security, ready: () => ready, webRoot: init.webRoot })
     const http: HttpServer = await listen(app.fetch, apiAddress.host, apiAddress.port)
     cleanup.push(async () => {
       ready = false

@@ -145,3 +145,13 @@ export class UnknownNameError extends Error {
 export class UnknownProfileError extends Error {
   override name = 'UnknownProfileError'
 }
+
+/** A login code that is unknown, used already or expired (HTTP 410): `mutual open` makes a new one. */
+export class LoginCodeError extends Error {
+  override name = 'LoginCodeError'
+}
+
+/** The sessions file cannot be read (a daemon start-up error). */
+export class SessionFileError extends Error {
+  override name = 'SessionFileError'
+}

@@ -16,6 +16,8 @@ export interface HomePaths {
   lock: string
   api: string
   token: string
+  /** browser sessions of the web UI (hashed ids) */
+  sessions: string
 }
 
 /** The data directory: `home` if given, else `MUTUAL_HOME`, else the platform's data directory. */
@@ -32,7 +34,8 @@ export function homePaths (home: string): HomePaths {
     db: join(home, 'db'),
     lock: join(home, 'daemon.lock'),
     api: join(home, 'api'),
-    token: join(home, 'api-token')
+    token: join(home, 'api-token'),
+    sessions: join(home, 'sessions.json')
   }
 }
 

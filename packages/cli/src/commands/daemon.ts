@@ -61,6 +61,7 @@ export function registerDaemon (program: Command): void {
         } else {
           ctx.out.result(ready, (style) => fields(style, [['id', ready.id], ['listen', ready.addresses], ['api', ready.api]]))
           ctx.out.message('ready; Ctrl-C stops the daemon')
+          ctx.out.message('web UI: run `mutual open` (npx --yes pnpm@10 mutual open) for a one-time login link')
         }
 
         const sig = await signal

@@ -4,12 +4,14 @@
  * OpenAPI document from them; `@mutual/client` takes its types from here (as types only), so a
  * wire shape has exactly one definition.
  */
+import { boardDocRoutes } from './board-doc.js'
 import { boardRoutes } from './boards.js'
 import { inviteRoutes } from './invites.js'
 import { ledgerRoutes } from './ledger.js'
 import { nameRoutes } from './names.js'
 import { nodeRoutes } from './node.js'
 import { orgRoutes } from './orgs.js'
+import { sessionRoutes } from './session.js'
 import { spaceRoutes } from './spaces.js'
 
 export const routes = {
@@ -19,7 +21,9 @@ export const routes = {
   ...inviteRoutes,
   ...orgRoutes,
   ...ledgerRoutes,
-  ...nameRoutes
+  ...nameRoutes,
+  ...sessionRoutes,
+  ...boardDocRoutes
 }
 
 export type Routes = typeof routes
@@ -35,4 +39,6 @@ export type * from './orgs.js'
 export type * from './ledger.js'
 export type * from './names.js'
 export { NAME_KINDS } from './names.js'
+export type * from './session.js'
+export type * from './board-doc.js'
 export { MAX_INVITE_SECONDS, MAX_INVITE_USES, INVITE_KINDS, INVITE_STATUSES } from './invites.js'

@@ -6,13 +6,17 @@ import { routePath } from 'hono/route'
 import { AuthenticationError, InvalidRequestError, NotFoundError, PayloadTooLargeError } from '../errors.js'
 import type { HttpContext } from './context.js'
 import { problemOf } from './problem.js'
-import { bearerAuth, hostCheck, originCheck } from './security.js'
+import { hostCheck, originCheck } from './security.js'
+import { apiAuth } from './session-auth.js'
+import { staticRoutes } from './static.js'
+import { boardDocRoutes } from './routes/board-doc.js'
 import { boardRoutes, taskRoutes } from './routes/boards.js'
 import { inviteRoutes } from './routes/invites.js'
 import { ledgerRoutes } from './routes/ledger.js'
 import { nameRoutes } from './routes/names.js'
 import { nodeRoutes } from './routes/node.js'
 import { marketRoutes, orgRoutes } from './routes/orgs.js'
+import { sessionRoutes } from './routes/session.js'
 import { spaceRoutes } from './routes/spaces.js'
 
 /** The largest request body: an entry is at most 1 MiB encoded, and JSON is no smaller. */
@@ -20,7 +24,8 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024
 
 /**
  * The HTTP API: security first (Host allow-list on every route; Origin check and bearer token
- * on `/api/v1/*`), then the routes, with every error answered as problem+json.
+ * on `/api/v1/*`, or a browser session), then the routes and the web UI's files, with every
+ * error answered as problem+json.
  */
 export function createApp (ctx: HttpContext): OpenAPIHono {
   const { security } = ctx
@@ -41,7 +46,7 @@ export function createApp (ctx: HttpContext): OpenAPIHono {
     ctx.metrics.httpDuration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000)
   })
   app.use('*', hostCheck(security))
-  app.use('/api/v1/*', originCheck(security), bearerAuth(security))
+  app.use('/api/v1/*', originCheck(security), apiAuth(security, ctx.services.sessions))
   app.use('/api/v1/*', bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => { throw new PayloadTooLargeError(`request body over ${MAX_BODY_BYTES} bytes`) }
@@ -56,6 +61,8 @@ export function createApp (ctx: HttpContext): OpenAPIHono {
   marketRoutes(app, ctx)
   ledgerRoutes(app, ctx)
   nameRoutes(app, ctx)
+  sessionRoutes(app, ctx)
+  boardDocRoutes(app, ctx)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -67,6 +74,8 @@ export function createApp (ctx: HttpContext): OpenAPIHono {
     info: { title: 'Mutual daemon API', version: ctx.version },
     security: [{ bearer: [] }]
   })
+
+  staticRoutes(app, ctx.webRoot)
 
   app.notFound((c) => problemResponse(c, new NotFoundError(`no route ${c.req.method} ${c.req.path}`), ctx))
   app.onError((err, c) => problemResponse(c, fromHttpException(err), ctx))

@@ -14,4 +14,6 @@ export interface HttpContext {
   readonly security: SecurityInit
   /** true once node and log are started, false again when stopping */
   ready (): boolean
+  /** the web UI's static build (default: the workspace's `packages/web/dist`) */
+  readonly webRoot?: string
 }

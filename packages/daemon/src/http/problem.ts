@@ -44,6 +44,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   DependencyCycleError: 409,
   // who is asking
   AuthenticationError: 401,
+  LoginCodeError: 410,
   UnauthorizedError: 403,
   FrozenLogError: 403,
   ReadOnlyBoardError: 403,

@@ -1,3 +1,4 @@
+import type { BoardDocService } from './board-doc.js'
 import type { Boards } from './board-replicas.js'
 import type { BoardService } from './boards.js'
 import type { Invites } from './invites.js'
@@ -7,6 +8,7 @@ import type { MarketService } from './market.js'
 import type { NameService } from './names.js'
 import type { NodeService } from './node-service.js'
 import type { OrgService } from './orgs.js'
+import type { Sessions } from './sessions.js'
 import type { SpaceService } from './spaces.js'
 
 /**
@@ -27,6 +29,10 @@ export interface Services {
   names: NameService
   /** what joining with a ticket needs */
   joining: JoinComponents
+  /** a web page's live replica of a board */
+  boardDoc: BoardDocService
+  /** browser sessions of the web UI */
+  sessions: Sessions
 }
 
 export { NodeService } from './node-service.js'
@@ -38,3 +44,5 @@ export { LedgerService, ledgerParticipants } from './ledger.js'
 export { Invites } from './invites.js'
 export { NameService } from './names.js'
 export { join } from './join.js'
+export { BoardDocService } from './board-doc.js'
+export { Sessions } from './sessions.js'
