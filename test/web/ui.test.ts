@@ -71,6 +71,7 @@ afterAll(async () => {
 
 describe('web UI, two daemons, two browsers', () => {
   it('logs in with a one-time URL once; a second use is refused with a page that says how to get a new one', async () => {
+    expect(a.daemon.stderr).toContain('mutual open')
     const url = await loginUrl(homeA)
     const first = await newPage(browser)
     await first.page.goto(url)

@@ -49,7 +49,7 @@ function Header (): ReactNode {
         ))}
       </nav>
       <span className='me' title={me.data?.id}>{me.data === undefined ? '' : `you · ${shortId(me.data.id)}`}</span>
-      <button type='button' className='link small' onClick={() => { logOut().finally(() => { window.location.replace('/') }) }}>Log out</button>
+      <button type='button' className='link small' onClick={() => { logOut().then(() => { window.location.replace('/') }, () => { window.location.replace('/') }) }}>Log out</button>
     </header>
   )
 }

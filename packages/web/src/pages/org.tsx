@@ -3,7 +3,7 @@ import { useState, type ReactNode } from 'react'
 import { call, reason } from '../api.js'
 import { useMe } from '../ui/hooks.js'
 import { usePicker } from '../ui/picker.js'
-import { holderName, shortId, when } from '../ui/format.js'
+import { holderName, when } from '../ui/format.js'
 
 const DAY = 24 * 3600
 
