@@ -111,12 +111,22 @@ describe('web UI, two daemons, two browsers', () => {
     await card(pageA, 'Key two').focus()
     await pageA.keyboard.press('ArrowRight')
     await column(pageA, 'doing').locator('[data-testid=card]', { hasText: 'Key two' }).waitFor()
-    await eventually(async () => (await taskOn(a, 'Key two'))?.status === 'doing', 10_000, 'the move to reach the daemon')
-    // Focus stayed on the card: one more press takes it on to review.
+    // Focus stayed on the card: one more press, before the first move is back, takes it on to review.
     await eventually(async () => await pageA.evaluate(() => document.activeElement?.textContent?.includes('Key two') === true), 5_000, 'focus on the moved card')
     await pageA.keyboard.press('ArrowRight')
     await column(pageA, 'review').locator('[data-testid=card]', { hasText: 'Key two' }).waitFor()
-    await eventually(async () => (await taskOn(a, 'Key two'))?.status === 'review', 10_000, 'the second move')
+    await eventually(async () => (await taskOn(a, 'Key two'))?.status === 'review', 10_000, 'both moves on the daemon')
+    // Up and down reorder within the column.
+    await a.api(`/boards/${board}/tasks`, { body: { title: 'Key three', status: 'review' } })
+    await column(pageA, 'review').locator('[data-testid=card]', { hasText: 'Key three' }).waitFor()
+    await card(pageA, 'Key three').focus()
+    await pageA.keyboard.press('ArrowUp')
+    const order = async (): Promise<string[]> => {
+      const { tasks } = await a.api<{ tasks: Task[] }>(`/boards/${board}/tasks`, {})
+      return tasks.filter((t) => t.status === 'review').map((t) => t.title)
+    }
+    await eventually(async () => (await order()).join() === 'Key three,Key two', 10_000, 'Key three above Key two')
+    await card(pageA, 'Key two').focus()
     await pageA.keyboard.press('Enter')
     await pageA.waitForURL(/\/tasks\//)
     await pageA.getByRole('heading', { name: 'Key two' }).waitFor()

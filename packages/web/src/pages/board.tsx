@@ -48,20 +48,30 @@ export function BoardPage ({ board }: { board: string }): ReactNode {
     requestAnimationFrame(frame)
   }, [loaded])
 
+  const pendingMoves = useRef(0)
   const move = useMutation({
+    // One move at a time, in the order made: a second arrow press must not overtake the first.
+    scope: { id: `moves-${board}` },
     mutationFn: async (m: Move) => await call('moveTask', { params: { board, task: m.id }, body: m.placement }),
-    onMutate: (m) => { setOptimistic(m.columns); setRefusedId(undefined) },
-    onSuccess: async (task, m) => {
+    onMutate: (m) => {
+      pendingMoves.current++
+      setOptimistic(m.columns)
+      setRefusedId(undefined)
+    },
+    onSuccess: (task, m) => {
       const name = data?.workflow.states.find((s) => s.id === m.placement.status)?.name ?? m.placement.status
       setNotice({ text: `Moved “${task.title}” to ${name}.`, error: false })
-      await queries.invalidateQueries({ queryKey: ['board', board] })
-      setOptimistic(null)
     },
     onError: (err, m) => {
       // Snap back: the server's order is the truth; say which rule refused.
       setOptimistic(null)
       setRefusedId(m.id)
       setNotice({ text: `Move refused: ${reason(err)}`, error: true })
+    },
+    onSettled: async () => {
+      await queries.invalidateQueries({ queryKey: ['board', board] })
+      // The server's order takes over once no move of this page is on its way.
+      if (--pendingMoves.current === 0) setOptimistic(null)
     }
   })
 
@@ -81,8 +91,10 @@ export function BoardPage ({ board }: { board: string }): ReactNode {
 
   const onKey = useCallback((task: Task, e: KeyboardEvent<HTMLElement>) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return
-    const here = states.findIndex((s) => s.id === task.status)
-    const list = columns[task.status] ?? []
+    // Where the card is on screen now: a move still on its way to the daemon counts.
+    const status = statusOf(columns, task.id) ?? task.status
+    const here = states.findIndex((s) => s.id === status)
+    const list = columns[status] ?? []
     const at = list.indexOf(task.id)
     switch (e.key) {
       case 'Enter':
@@ -104,7 +116,7 @@ export function BoardPage ({ board }: { board: string }): ReactNode {
         const to = at + (e.key === 'ArrowUp' ? -1 : 1)
         if (to < 0 || to >= list.length) return
         setFocusId(task.id)
-        requestMove(task.id, task.status, to)
+        requestMove(task.id, status, to)
       }
     }
   }, [states, columns, board, navigate, requestMove])

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type ReactNode } from 'react'
+import { Link } from 'wouter'
 import { call, reason } from '../api.js'
 import { useMe } from '../ui/hooks.js'
 import { usePicker } from '../ui/picker.js'
@@ -49,6 +50,30 @@ function Invites ({ org }: { org: string }): ReactNode {
               <td>{i.used} / {i.uses}</td>
               <td><span className={`pill ${i.status === 'active' ? 'good' : ''}`}>{i.status}</span></td>
               <td>{i.status === 'active' && <button type='button' className='danger' onClick={() => { revoke.mutate(i.id) }}>Revoke</button>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+function Spaces ({ org }: { org: string }): ReactNode {
+  const spaces = useQuery({ queryKey: ['org', org, 'spaces'], queryFn: async ({ signal }) => await call('orgSpaces', { params: { org } }, signal) })
+  if (spaces.data === undefined || spaces.data.spaces.length === 0) return null
+  return (
+    <div className='panel'>
+      <h2>Spaces</h2>
+      <table>
+        <thead><tr><th>Space</th><th>Kind</th><th>Here</th><th>Authors</th><th>Entries</th></tr></thead>
+        <tbody>
+          {spaces.data.spaces.map((s) => (
+            <tr key={s.space}>
+              <td title={s.space}>{s.kind === 'board' && s.held ? <Link href={`/boards/${s.space}`}>{s.name}</Link> : s.name}</td>
+              <td>{s.kind}</td>
+              <td>{s.joined ? <span className='pill good'>replicated</span> : s.readable ? <span className='pill'>not joined</span> : <span className='pill warn'>no read access</span>}</td>
+              <td>{s.authors}</td>
+              <td>{s.entries}</td>
             </tr>
           ))}
         </tbody>
@@ -132,6 +157,7 @@ export function OrgPage (): ReactNode {
             </table>
             <p className='muted small'>Founded by {holderName(detail.data.founder, me)}; changes need {detail.data.threshold.admins} admin signature{detail.data.threshold.admins === 1 ? '' : 's'}{detail.data.threshold.unionRep ? ' and a union representative' : ''}.</p>
           </div>
+          <Spaces org={detail.data.org} />
           {admin && <Invites org={detail.data.org} />}
         </>
       )}
