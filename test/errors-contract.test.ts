@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ROOT } from './cli/helpers.js'
@@ -13,7 +13,8 @@ type ErrorClass = new (...args: any[]) => Error
 
 interface Row { status: string, exit: string }
 
-const packageNames = readdirSync(join(ROOT, 'packages')).flatMap((dir) => {
+// Library packages, whose front door is src/index.ts; the web UI is an app and exports nothing.
+const packageNames = readdirSync(join(ROOT, 'packages')).filter((dir) => existsSync(join(ROOT, 'packages', dir, 'src/index.ts'))).flatMap((dir) => {
   try {
     return [(JSON.parse(readFileSync(join(ROOT, 'packages', dir, 'package.json'), 'utf8')) as { name: string }).name]
   } catch {

@@ -28,6 +28,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   UnknownRefError: 400,
   BoardError: 400,
   InvalidUpdateError: 400,
+  TextOnlyUpdateError: 400,
   InvalidTaskError: 400,
   InvalidWorkflowError: 400,
   InvalidTicketError: 400,
@@ -112,7 +113,8 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   // the daemon's own failures: its disk, its data directory's files (met at start by `mutual daemon`)
   StoreWriteError: 500,
   ConfigError: 500,
-  KeyFileError: 500
+  KeyFileError: 500,
+  SessionFileError: 500
 }
 
 /** RFC 9457 problem details, plus the error's class name for programs that match on it. */
