@@ -40,7 +40,7 @@ async function peer (identity: Identity): Promise<Omit<Replica, 'board'>> {
     authorizers: [boardAuthorizer()]
   })
   await log.start()
-  const node = createMutualNode({ identity, log, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, dht: false, syncIntervalMs: 1000 })
+  const node = createMutualNode({ identity, log, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, dht: false, syncIntervalMs: 1000, exemptLoopback: true })
   await node.start()
   return { identity, log, node }
 }

@@ -28,7 +28,8 @@ describe('documented examples', () => {
     // cell may name several (`mutual org create <name>` / `org list` / `org show <org>`).
     const documented = table.split('\n').filter((l) => l.startsWith('| `')).flatMap((row) => {
       const first = row.split(' | ')[0]
-      return [...first.matchAll(/`(?:mutual )?((?:[a-z-]+ ?)+?)(?= [<[-]|`)/g)].map((m) => m[1].trim())
+      // Options are not command words: `mutual logout --all` → "logout".
+      return [...first.matchAll(/`(?:mutual )?((?:[a-z-]+ ?)+?)(?= [<[-]|`)/g)].map((m) => m[1].trim().split(' ').filter((w) => !w.startsWith('-')).join(' '))
     }).filter((c) => c !== '')
     expect(documented).toEqual(expect.arrayContaining(['init', 'daemon', 'board invite', 'task release', 'org list', 'invite revoke']))
     const ran = new Set(parseTranscripts(text).flatMap((s) => {

@@ -92,7 +92,7 @@ export class Invites {
     // The joiner tries them in order: the ones reachable from farthest away first.
     const addrs = byReach(this.init.addresses()).slice(0, 32)
     if (addrs.length === 0) throw new InviteError('this node listens on no address, so no one could redeem an invite: check "listen" in config.json')
-    const id = randomBytes(9).toString('base64url')
+    const id = inviteId()
     const secret = randomBytes(INVITE_SECRET_BYTES)
     const created = this.now()
     const expires = created + seconds * 1000
@@ -223,6 +223,14 @@ export class Invites {
     const run = this.tail.then(fn)
     this.tail = run.catch(() => {})
     return await run
+  }
+}
+
+/** A random invite id that starts with a letter or digit, so no command line takes it for an option. */
+function inviteId (): string {
+  for (;;) {
+    const id = randomBytes(9).toString('base64url')
+    if (/^[A-Za-z0-9]/.test(id)) return id
   }
 }
 
