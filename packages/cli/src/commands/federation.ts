@@ -1,5 +1,7 @@
 import type { Command } from 'commander'
 import { contextFromArgs } from '../context.js'
+import { named } from '../format.js'
+import { showNamed } from '../names.js'
 import { fields } from '../output.js'
 import { orgId, ref, refs } from './args.js'
 
@@ -38,8 +40,9 @@ export function registerFederation (program: Command): void {
       const ctx = contextFromArgs(args)
       const client = await ctx.client()
       const result = await client.call('federation', { params: { federation: id } }, { signal: ctx.signal })
-      ctx.out.result(result, (style) => fields(style, [
-        ['federation', result.federation], ['name', result.name], ['orgs', result.orgs], ['accepted', result.accepted], ['in force', result.inForce]
+      await showNamed(ctx, client, result, (style, names) => fields(style, [
+        ['federation', result.federation], ['name', result.name], ['creator', named(names, result.creator, result.creator)],
+        ['orgs', result.orgs.map((o) => named(names, o, o))], ['accepted', result.accepted.map((o) => named(names, o, o))], ['in force', result.inForce]
       ]))
     })
 }

@@ -143,8 +143,8 @@ export function registerOrg (program: Command): void {
         ctx.out.message('no spaces announced in this org yet (make one with `mutual board create <name> --org <org>`)')
         return
       }
-      ctx.out.result(result, (style) => table(style, ['SPACE', 'KIND', 'NAME', 'SYNC', 'ENTRIES', 'BY'], result.spaces.map((s) => [
-        s.space, s.kind, s.name, !s.readable ? style.dim('not readable') : s.held ? style.green(s.joined ? 'following' : 'held') : style.yellow(s.joined ? 'arriving' : 'not followed'), String(s.entries), shortId(s.by)
+      await showNamed(ctx, client, result, (style, names) => table(style, ['SPACE', 'KIND', 'NAME', 'SYNC', 'ENTRIES', 'BY'], result.spaces.map((s) => [
+        s.space, s.kind, s.name, !s.readable ? style.dim('not readable') : s.held ? style.green(s.joined ? 'following' : 'held') : style.yellow(s.joined ? 'arriving' : 'not followed'), String(s.entries), named(names, s.by)
       ])))
     })
 
