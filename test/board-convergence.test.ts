@@ -3,6 +3,7 @@ import * as Y from 'yjs'
 import { RecordRegistry, baseRecordTypes, generateIdentity, type Identity } from '@mutual/protocol'
 import { Log, memoryStore, vectorsEqual } from '@mutual/log'
 import { createMutualNode, type MutualNode } from '@mutual/node'
+import { prng } from '../scripts/chaos/faults.ts'
 import { BoardReplica, boardAuthorizer, boardRecordTypes, createBoard } from '@mutual/board'
 import { eventually } from './support/poll.js'
 
@@ -22,16 +23,6 @@ afterEach(async () => {
   }
 })
 
-function prng (seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
-}
 
 async function peer (identity: Identity): Promise<Omit<Replica, 'board'>> {
   const log = new Log({

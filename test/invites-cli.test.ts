@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildOnce, cleanup, mutual, mutualJson, ok, startDaemon, tempHome, type DaemonProcess } from './cli/helpers.js'
+import { api, buildOnce, cleanup, mutual, mutualJson, ok, startDaemon, tempHome, type DaemonProcess } from './cli/helpers.js'
 
 /** Invites of every kind, listed and revoked through the CLI (`mutual invites`, `mutual invite revoke`) and the API, between two real daemons. */
 
@@ -47,9 +45,9 @@ describe('invites as one feature', () => {
     expect(refused.stderr).toContain('InviteRevokedError')
 
     // The same through the API: the board invite revoked by id, then its ticket refused.
-    const api = await fetch(`${a.ready.api}/api/v1/invites/${boardInvite.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${(JSON.parse(readFileSync(join(a.home, 'api'), 'utf8')) as { token: string }).token}` } })
-    expect(api.status).toBe(200)
-    expect(await api.json()).toMatchObject({ id: boardInvite.id, kind: 'board', status: 'revoked' })
+    const revoked = await api(a, 'DELETE', `/invites/${boardInvite.id}`)
+    expect(revoked.status).toBe(200)
+    expect(revoked.body).toMatchObject({ id: boardInvite.id, kind: 'board', status: 'revoked' })
     const refusedBoard = await mutual(['join', boardTicket, '--home', b.home])
     expect(refusedBoard.code).toBe(4)
     expect(refusedBoard.stderr).toContain('InviteRevokedError')

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CID, signEntry, type Identity } from '@mutual/protocol'
 import { readIdentity } from '@mutual/daemon'
-import { buildOnce, cleanup, eventually, mutual, mutualJson, ok, startDaemon, tempHome, type DaemonProcess } from './cli/helpers.js'
+import { api, buildOnce, cleanup, eventually, mutual, mutualJson, ok, startDaemon, tempHome, type DaemonProcess } from './cli/helpers.js'
 
 /**
  * Membership that covers every board, over real daemon processes driven through the CLI: an
@@ -31,13 +30,6 @@ afterAll(async () => {
   }
 })
 
-const api = async (d: DaemonProcess, method: string, path: string, body?: unknown): Promise<{ status: number, body: any }> => {
-  const { token } = JSON.parse(readFileSync(join(d.home, 'api'), 'utf8')) as { token: string }
-  const res = await fetch(`${d.ready.api}/api/v1${path}`, {
-    method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body)
-  })
-  return { status: res.status, body: await res.json() }
-}
 const headOf = async (d: DaemonProcess, space: string, author: string): Promise<{ seq: number, head: string, frozenAt?: number } | undefined> =>
   (await api(d, 'GET', `/spaces/${space}/vector`)).body.vector?.[author]
 

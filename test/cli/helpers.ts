@@ -3,6 +3,7 @@ import { expect } from 'vitest'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { eventually as poll } from '../support/poll.js'
 
@@ -193,4 +194,25 @@ export async function ok (d: DaemonProcess, args: string[]): Promise<string> {
   const result = await mutual([...args, '--home', d.home])
   expect(result.code, `mutual ${args.join(' ')}: ${result.stderr}`).toBe(0)
   return result.stdout.trim()
+}
+
+/** A free loopback port, for a daemon that must come back on the same address or a README's fixed one. */
+export async function freePort (): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => { resolve(port) })
+    })
+  })
+}
+
+/** A call to a daemon's HTTP API with its bearer token (from its `api` file), for setting scenes up and checking them. */
+export async function api (d: { home: string }, method: string, path: string, body?: unknown): Promise<{ status: number, body: any }> {
+  const { url, token } = JSON.parse(readFileSync(join(d.home, 'api'), 'utf8')) as { url: string, token: string }
+  const res = await fetch(`${url}/api/v1${path}`, {
+    method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body)
+  })
+  return { status: res.status, body: await res.json() }
 }

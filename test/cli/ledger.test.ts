@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { periodOf } from '@mutual/ledger'
 import { buildOnce, cleanup, eventually, mutual, ok, startDaemon, tempHome, type CliResult, type DaemonProcess } from './helpers.js'
@@ -34,11 +32,7 @@ beforeAll(async () => {
   const org = await ok(alice, ['org', 'create', 'acme'])
   await ok(alice, ['org', 'grant', org, alice.ready.id, '--role', 'member', '--role', 'reviewer', '--role', 'consumer'])
   await ok(alice, ['org', 'grant', org, bob.ready.id, '--role', 'member'])
-  // No command creates a ledger yet; the CLI's own message points admins at this route.
-  const { url, token } = JSON.parse(readFileSync(join(alice.home, 'api'), 'utf8')) as { url: string, token: string }
-  const res = await fetch(`${url}/api/v1/orgs/${org}/ledger`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' })
-  expect(res.status).toBe(201)
-  const ledger = (await res.json() as { ledger: string }).ledger
+  const ledger = await ok(alice, ['org', 'ledger', org])
   await ok(bob, ['space', 'join', org])
   await ok(bob, ['space', 'join', ledger])
   await eventually(async () => (await mutual(['contrib', 'list', '--home', bob.home])).code === 0, 20_000, 'the ledger at Bob')

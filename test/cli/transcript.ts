@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { BIN, ROOT, childEnv } from './helpers.js'
+import { BIN, ROOT, childEnv, freePort } from './helpers.js'
 import { eventually } from '../support/poll.js'
 
 /**
@@ -211,16 +210,6 @@ const lines = (text: string): string[] => {
   return out
 }
 
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => { resolve(port) })
-    })
-  })
-}
 
 interface Background {
   /** started by a hidden step: in another terminal, out of Ctrl-C's reach */

@@ -2,12 +2,13 @@
 // Functions passed to page.evaluate run in the browser: the DOM types are theirs.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import axe from 'axe-core'
 import { expect } from 'vitest'
 import { ROOT, mutual, startDaemon, type DaemonProcess } from '../cli/helpers.js'
+
+export { freePort } from '../cli/helpers.js'
 
 /** Helpers for the browser tests: real daemon processes, Debian's Chromium through playwright-core. */
 
@@ -31,17 +32,6 @@ export async function launch (): Promise<Browser> {
   return await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
 }
 
-/** A free loopback port, for a daemon that must come back on the same address. */
-export async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => { resolve(port) })
-    })
-  })
-}
 
 export interface Node {
   daemon: DaemonProcess

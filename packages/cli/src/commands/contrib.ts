@@ -27,7 +27,7 @@ export async function ledgerOf (ctx: Context, option: string | undefined): Promi
   const { ledgers } = await client.call('listLedgers', {}, { signal: ctx.signal })
   if (ledgers.length === 1) return ledgers[0].ledger
   throw new UsageError(ledgers.length === 0
-    ? 'this node holds no ledger (an org admin creates one with POST /api/v1/orgs/{org}/ledger)'
+    ? 'this node holds no ledger (an org admin creates one with `mutual org ledger <org>`)'
     : `this node holds ${ledgers.length} ledgers; name one with --ledger <id>`)
 }
 

@@ -1,7 +1,7 @@
-import type { Identity } from '@mutual/protocol'
+import type { Entry, Identity } from '@mutual/protocol'
 import type { Log } from '@mutual/log'
 import type { MutualNode } from '@mutual/node'
-import { ORG_SPACE, mayReadSpace, rolesOf, type OrgRegistry, type OrgSpaceBody } from '@mutual/org'
+import { ORG_APPROVE, ORG_CREDENTIAL, ORG_SPACE, mayReadSpace, rolesOf, type OrgRegistry, type OrgSpaceBody } from '@mutual/org'
 
 /** Whether a space is the org's, as far as this node can tell: its policy grants the org, or it has not arrived yet. */
 export function grantedTo (orgs: OrgRegistry, space: string, org: string): boolean {
@@ -32,14 +32,15 @@ export class Following {
   }
 
   async start (): Promise<void> {
-    const { log } = this.init
+    const { log, identity } = this.init
     this.unsubscribe = log.subscribe((event) => {
       if (event.type !== 'entry') return
       const { entry, space } = event.entry
-      // An announcement, or a credential or admin change that may make this node a member.
       if (log.genesis(space)?.entry.body.kind !== 'org') return
       if (entry.type === ORG_SPACE) this.follow(space, (entry.body as OrgSpaceBody).space)
-      else this.followAll(space)
+      // Only a credential naming this node or an enacted change (an admin added) can make it a
+      // member; other org entries need no pass over the announcements.
+      else if (makesMember(entry, identity.id)) this.followAll(space)
     })
     for (const space of log.spaces()) if (log.genesis(space)?.entry.body.kind === 'org') this.followAll(space)
   }
@@ -62,4 +63,10 @@ export class Following {
     if (log.genesis(space) !== undefined && !mayReadSpace(orgs, (s) => log.genesis(s)?.entry.author, identity.id, space)) return
     node.join(space).catch((err: Error) => { this.init.onError?.(space, err) })
   }
+}
+
+/** Whether an org entry may make `me` a member: a credential naming them, or an enacting approval (which may add an admin). */
+function makesMember (entry: Entry, me: string): boolean {
+  if (entry.type === ORG_CREDENTIAL) return (entry.body as { member?: unknown }).member === me
+  return entry.type === ORG_APPROVE && (entry.body as { enacts?: unknown }).enacts === true
 }
