@@ -147,11 +147,9 @@ export function OrgPage (): ReactNode {
             <table>
               <thead><tr><th>Member</th><th>Roles</th><th>Kind</th><th>Status</th></tr></thead>
               <tbody>
-                {detail.data.admins.filter((a) => !a.removed).map((a) => (
-                  <tr key={`admin-${a.id}`}><td title={a.id}>{holderName(a.id, me)}</td><td>admin</td><td>person</td><td><span className='pill good'>active</span></td></tr>
-                ))}
+                {/* The API lists admins among the members, with every role they hold. */}
                 {detail.data.members.map((m) => (
-                  <tr key={m.credential}><td title={m.id}>{holderName(m.id, me)}</td><td>{m.roles.join(', ')}</td><td>{m.kind}</td><td>{m.revoked ? <span className='pill bad'>revoked</span> : <span className='pill good'>active</span>}</td></tr>
+                  <tr key={m.id}><td title={m.id}>{holderName(m.id, me)}</td><td>{m.roles.join(', ')}</td><td>{m.kind}</td><td>{m.revoked ? <span className='pill bad'>revoked</span> : <span className='pill good'>active</span>}</td></tr>
                 ))}
               </tbody>
             </table>
