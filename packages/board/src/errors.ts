@@ -63,3 +63,13 @@ export class ReplicaClosedError extends BoardError {
 export class TextOnlyUpdateError extends InvalidUpdateError {
   override name = 'TextOnlyUpdateError'
 }
+
+/** A file given to import that is not CSV at all (an unclosed quote, a header without a title column): nothing is imported. */
+export class InvalidCsvError extends BoardError {
+  override name = 'InvalidCsvError'
+}
+
+/** A file given to import over the import bound (`MAX_IMPORT_BYTES`): nothing is imported. */
+export class ImportTooLargeError extends BoardError {
+  override name = 'ImportTooLargeError'
+}

@@ -30,36 +30,56 @@ export interface HistoryEvent {
  * and its effect is credited to the entry that completes it.
  */
 export function taskHistory (entries: Iterable<SignedEntry>, taskId: string): HistoryEvent[] {
+  return boardHistory(entries, (id) => id === taskId).get(taskId) ?? []
+}
+
+/**
+ * The history of every task (or of those `wanted` selects) in one replay, as `taskHistory`
+ * gives it for one: for a board's export, where replaying once per task would be quadratic.
+ */
+export function boardHistory (entries: Iterable<SignedEntry>, wanted: (task: string) => boolean = () => true): Map<string, HistoryEvent[]> {
   const relevant: SignedEntry[] = []
   for (const e of entries) {
     const { type, body } = e.entry
+    const task = (body as { task?: unknown } | null)?.task
     if (type === BOARD_UPDATE) relevant.push(e)
-    else if ((type === TASK_CLAIM || type === TASK_RELEASE) && (body as { task?: unknown } | null)?.task === taskId) relevant.push(e)
+    else if ((type === TASK_CLAIM || type === TASK_RELEASE) && typeof task === 'string' && wanted(task)) relevant.push(e)
   }
   const ids = new Map(relevant.map((e) => [e, cidString(e.id)]))
   relevant.sort((a, b) => compareStamps(a.entry.ts, b.entry.ts) || compare(ids.get(a) as string, ids.get(b) as string))
 
   const doc = new Y.Doc()
   const tasks = doc.getMap<unknown>(ROOTS.tasks)
-  let changes = new Set<string>()
-  let status: HistoryEvent['status']
+  let found = new Map<string, { changes: Set<string>, status?: HistoryEvent['status'] }>()
+  const of = (task: string): { changes: Set<string>, status?: HistoryEvent['status'] } => {
+    let f = found.get(task)
+    if (f === undefined) found.set(task, f = { changes: new Set() })
+    return f
+  }
   tasks.observeDeep((events) => {
     for (const event of events) {
-      const found = changesOf(event, tasks, taskId)
-      for (const c of found.changes) changes.add(c)
-      if (found.status !== undefined) status = { from: status?.from ?? found.status.from, to: found.status.to }
+      for (const [task, change] of changesOf(event, tasks)) {
+        if (!wanted(task)) continue
+        const f = of(task)
+        for (const c of change.changes) f.changes.add(c)
+        if (change.status !== undefined) f.status = { from: f.status?.from ?? change.status.from, to: change.status.to }
+      }
     }
   })
 
-  const out: HistoryEvent[] = []
+  const out = new Map<string, HistoryEvent[]>()
+  const push = (task: string, event: HistoryEvent): void => {
+    const list = out.get(task)
+    if (list === undefined) out.set(task, [event])
+    else list.push(event)
+  }
   for (const e of relevant) {
     const base = { entry: ids.get(e) as string, author: e.entry.author, ts: e.entry.ts, type: e.entry.type }
     if (e.entry.type !== BOARD_UPDATE) {
-      out.push({ ...base, changes: [e.entry.type === TASK_CLAIM ? 'claimed' : 'released'] })
+      push((e.entry.body as { task: string }).task, { ...base, changes: [e.entry.type === TASK_CLAIM ? 'claimed' : 'released'] })
       continue
     }
-    changes = new Set()
-    status = undefined
+    found = new Map()
     const update = (e.entry.body as { update?: unknown } | null)?.update
     try {
       checkUpdate(update as Uint8Array)
@@ -69,26 +89,31 @@ export function taskHistory (entries: Iterable<SignedEntry>, taskId: string): Hi
       if ((err as Error).name !== 'InvalidUpdateError') throw err
       continue
     }
-    if (changes.size > 0) {
-      const event: HistoryEvent = { ...base, changes: [...changes] }
-      if (status !== undefined) event.status = status
-      out.push(event)
+    for (const [task, f] of found) {
+      if (f.changes.size === 0) continue
+      const event: HistoryEvent = { ...base, changes: [...f.changes] }
+      if (f.status !== undefined) event.status = f.status
+      push(task, event)
     }
   }
   doc.destroy()
   return out
 }
 
-function changesOf (event: Y.YEvent<any>, tasks: Y.Map<unknown>, taskId: string): Pick<HistoryEvent, 'changes' | 'status'> {
-  const changes: string[] = []
-  let status: HistoryEvent['status']
+/** The tasks a Yjs event changes, and what in each. */
+function changesOf (event: Y.YEvent<any>, tasks: Y.Map<unknown>): Map<string, Pick<HistoryEvent, 'changes' | 'status'>> {
+  const out = new Map<string, Pick<HistoryEvent, 'changes' | 'status'>>()
   if (event.target === tasks) {
-    const change = event.changes.keys.get(taskId)
-    if (change !== undefined) changes.push(change.action === 'add' ? 'created' : change.action === 'delete' ? 'deleted' : 'replaced')
-    return { changes }
+    for (const [task, change] of event.changes.keys) {
+      out.set(task, { changes: [change.action === 'add' ? 'created' : change.action === 'delete' ? 'deleted' : 'replaced'] })
+    }
+    return out
   }
   const path = event.path
-  if (path[0] !== taskId) return { changes }
+  const task = path[0]
+  if (typeof task !== 'string') return out
+  const changes: string[] = []
+  let status: HistoryEvent['status']
   if (path.length === 1) {
     for (const [key, change] of event.changes.keys) {
       changes.push(key)
@@ -97,7 +122,8 @@ function changesOf (event: Y.YEvent<any>, tasks: Y.Map<unknown>, taskId: string)
         status = { from: typeof change.oldValue === 'string' ? change.oldValue : null, to: typeof to === 'string' ? to : null }
       }
     }
-    return { changes, status }
+    out.set(task, status === undefined ? { changes } : { changes, status })
+    return out
   }
   const field = String(path[1])
   if (path.length === 2 && (field === 'comments' || field === 'dependencies')) {
@@ -107,7 +133,8 @@ function changesOf (event: Y.YEvent<any>, tasks: Y.Map<unknown>, taskId: string)
   } else {
     changes.push(field)
   }
-  return { changes }
+  out.set(task, { changes })
+  return out
 }
 
 function compare (a: string, b: string): number {

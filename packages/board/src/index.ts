@@ -17,7 +17,11 @@ export { boardAuthorizer, boardUpdateRule } from './authorize.js'
 export { checkUpdate, checkUpdateOnce, updateDecodes, MAX_UPDATE_BYTES, type UpdateShape } from './update-check.js'
 export { claimState, claimRecord, type ClaimRecord, type Claimant, type TaskClaim } from './claims.js'
 export { workload } from './workload.js'
-export { taskHistory, type HistoryEvent } from './history.js'
+export { taskHistory, boardHistory, type HistoryEvent } from './history.js'
+export {
+  readImportCsv, boardCsv, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, IMPORT_COLUMNS, EXPORT_COLUMNS,
+  type CsvImport, type ImportRow, type RefusedRow, type ImportField
+} from './csv.js'
 export { snapshotKey, type BoardSnapshot } from './snapshot.js'
 export { BoardReplica, type BoardReplicaInit, type BoardEvent, type BoardListener } from './replica.js'
 export type { EntryCodec } from './codec.js'

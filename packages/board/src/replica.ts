@@ -4,7 +4,7 @@ import type { Log, LogEvent, VersionVector } from '@mutual/log'
 import { Board } from './board.js'
 import { claimRecord, claimState, type ClaimRecord, type TaskClaim } from './claims.js'
 import { NotABoardError, ReadOnlyBoardError, ReplicaClosedError, UnknownTaskError } from './errors.js'
-import { taskHistory, type HistoryEvent } from './history.js'
+import { boardHistory, taskHistory, type HistoryEvent } from './history.js'
 import { BOARD_GRANT, BOARD_REMOVE, BOARD_UPDATE, TASK_CLAIM, TASK_RELEASE, type BoardRemoveBody } from './records.js'
 import { decodeSnapshot, encodeSnapshot, snapshotKey } from './snapshot.js'
 import { checkUpdate, checkUpdateOnce } from './update-check.js'
@@ -242,6 +242,15 @@ export class BoardReplica {
 
   /** Which entry changed what in a task; replays the space's updates from the log. */
   async history (taskId: string): Promise<HistoryEvent[]> {
+    return taskHistory(await this.historyEntries(), taskId)
+  }
+
+  /** The history of every task, in one replay of the space's updates (for an export). */
+  async histories (): Promise<Map<string, HistoryEvent[]>> {
+    return boardHistory(await this.historyEntries())
+  }
+
+  private async historyEntries (): Promise<SignedEntry[]> {
     const entries: SignedEntry[] = []
     await this.log.flush() // spaceEntries reads the store: let what was accepted land first
     for await (const stored of this.log.spaceEntries(this.space)) {
@@ -256,7 +265,7 @@ export class BoardReplica {
       if (e === undefined) continue
       if (e.entry.type === BOARD_UPDATE || e.entry.type === TASK_CLAIM || e.entry.type === TASK_RELEASE) entries.push(e)
     }
-    return taskHistory(entries, taskId)
+    return entries
   }
 
   // --- taking entries in -------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { registerBoard, registerJoin } from './commands/board.js'
+import { registerBoardTransfer } from './commands/board-transfer.js'
 import { registerContrib } from './commands/contrib.js'
 import { registerDispute } from './commands/dispute.js'
 import { registerShares } from './commands/shares.js'
@@ -47,6 +48,7 @@ export function createProgram (): Command {
   registerDoctor(program)
   registerSpace(program)
   registerBoard(program)
+  registerBoardTransfer(program)
   registerTask(program)
   registerJoin(program)
   registerInvites(program, registerInvite(program))

@@ -67,6 +67,7 @@ export const ROUTES = {
   createLedger: ['post', '/api/v1/ledgers'],
   listLedgers: ['get', '/api/v1/ledgers'],
   record: ['post', '/api/v1/ledgers/{ledger}/contributions'],
+  recordTask: ['post', '/api/v1/ledgers/{ledger}/contributions/from-task'],
   attest: ['post', '/api/v1/ledgers/{ledger}/attestations'],
   feedback: ['post', '/api/v1/ledgers/{ledger}/feedback'],
   endorse: ['post', '/api/v1/ledgers/{ledger}/endorsements'],
@@ -90,5 +91,8 @@ export const ROUTES = {
   endSession: ['delete', '/api/v1/session'],
   endSessions: ['delete', '/api/v1/sessions'],
   boardDoc: ['get', '/api/v1/boards/{board}/doc'],
-  pushBoardDoc: ['post', '/api/v1/boards/{board}/doc']
+  pushBoardDoc: ['post', '/api/v1/boards/{board}/doc'],
+  exportBoard: ['get', '/api/v1/boards/{board}/export'],
+  exportBoardCsv: ['get', '/api/v1/boards/{board}/export/csv'],
+  importBoard: ['post', '/api/v1/boards/{board}/import']
 } as const satisfies { readonly [N in RouteName]: readonly [Routes[N]['method'], Routes[N]['path']] }

@@ -22,7 +22,7 @@ import { type Boards, createBoards } from './services/board-replicas.js'
 import { Following } from './services/following.js'
 import { handleInvites } from './services/invite-protocol.js'
 import {
-  BoardDocService, BoardService, Invites, LedgerService, MarketService, NameService, NodeService, OrgService, Sessions, SpaceService, ledgerParticipants, type Services
+  BoardDocService, BoardService, BoardTransferService, Invites, LedgerService, MarketService, NameService, NodeService, OrgService, Sessions, SpaceService, ledgerParticipants, type Services
 } from './services/index.js'
 
 /** Options of `startDaemon`; each overrides the same field of `config.json`. */
@@ -199,11 +199,12 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
       replicas: boards,
       orgs: new OrgService({ log, node, identity, orgs, spaceKeys, replicas: boards }),
       market: new MarketService({ log, node, identity }),
-      ledger: new LedgerService({ log, node, identity, orgs }),
+      ledger: new LedgerService({ log, node, identity, orgs, replicas: boards }),
       invites,
       names,
       joining: { identity, node, boards, log },
       boardDoc: new BoardDocService({ replicas: boards }),
+      boardTransfer: new BoardTransferService({ log, replicas: boards }),
       sessions
     }
     const app = createApp({ version: VERSION, services, events, metrics, logger, security, ready: () => ready, webRoot: init.webRoot })

@@ -84,3 +84,23 @@ export class SettlementTooLargeError extends LedgerError {
 export class NotALedgerError extends LedgerError {
   override name = 'NotALedgerError'
 }
+
+/** A contribution recorded from a task that is not in its workflow's done state. */
+export class TaskNotDoneError extends LedgerError {
+  override name = 'TaskNotDoneError'
+}
+
+/** A contribution recorded from a task by an identity that does not hold the task (its winning claim). */
+export class NotTaskHolderError extends LedgerError {
+  override name = 'NotTaskHolderError'
+}
+
+/** A second contribution recorded from the same task by the same holder. */
+export class TaskAlreadyRecordedError extends LedgerError {
+  override name = 'TaskAlreadyRecordedError'
+}
+
+/** A task whose estimate is not a whole number of effort points within the ledger's bound. */
+export class TaskEffortError extends LedgerError {
+  override name = 'TaskEffortError'
+}

@@ -9,7 +9,7 @@
 export {
   CONTRIB_RECORD, CONTRIB_ATTEST, CONTRIB_FEEDBACK, CONTRIB_ENDORSE, CONTRIB_ALLOCATE, DISPUTE_OPEN, DISPUTE_RESOLVE, SETTLEMENT,
   LEDGER_TYPES, CONTRIBUTION_KINDS, MAX_EFFORT, MAX_TASK_ID, MAX_EVIDENCE, MAX_NOTE_CHARS, MAX_ALLOCATION_RECIPIENTS,
-  MAX_ALLOCATION_BUDGET, MAX_SETTLEMENT_INPUTS,
+  MAX_ALLOCATION_BUDGET, MAX_SETTLEMENT_INPUTS, MAX_REQUESTED_REVIEWERS,
   contribRecordSchema, contribAttestSchema, contribFeedbackSchema, contribEndorseSchema, contribAllocateSchema,
   disputeOpenSchema, disputeResolveSchema, settlementSchema, ledgerRecordTypes, isLedgerType, parseLedgerBody, taskKey,
   type LedgerType, type ContributionKind, type ContribRecordBody, type ContribAttestBody, type ContribFeedbackBody,
@@ -23,6 +23,9 @@ export {
   type LedgerCheckContext, type LedgerAuthorizerInit
 } from './authorize.js'
 export { distribute, type DistributeOptions } from './distribute.js'
+export {
+  taskContribution, attestationRequests, type FinishedTask, type TaskContributionInput, type AttestationRequest, type RequestedReview
+} from './from-task.js'
 export type {
   Distribution, Components, ContributionLine, AllocationLine, DisputeLine, ParticipantLine, ShareLine, IgnoredLine,
   IgnoreReason, ContributionReason, DroppedPointsReason

@@ -22,6 +22,8 @@ export const MAX_EVIDENCE_CHARS = 512
 export const MAX_NOTE_CHARS = 2000
 export const MAX_ALLOCATION_RECIPIENTS = 256
 export const MAX_ALLOCATION_BUDGET = 1_000_000
+/** Reviewers a contribution may ask to attest it. */
+export const MAX_REQUESTED_REVIEWERS = 64
 /** A settlement names every input entry; this many fit well inside the 1 MiB entry bound. */
 export const MAX_SETTLEMENT_INPUTS = 16_384
 
@@ -41,7 +43,12 @@ export const contribRecordSchema = z.strictObject({
   summary: z.string().min(1).max(1000),
   /** links or CIDs showing the work */
   evidence: z.array(z.string().min(1).max(MAX_EVIDENCE_CHARS)).max(MAX_EVIDENCE),
-  period
+  period,
+  /** the task's title when it was recorded from the task, so the link can be shown and audited */
+  title: z.string().min(1).max(1000).optional(),
+  /** the reviewers asked to attest it (recorded from a task: the org's reviewers at that time) */
+  reviewers: z.array(schemas.identityId).max(MAX_REQUESTED_REVIEWERS)
+    .refine((ids) => new Set(ids).size === ids.length, 'each reviewer at most once').optional()
 })
 export type ContribRecordBody = z.infer<typeof contribRecordSchema>
 

@@ -51,17 +51,23 @@ export function registerContrib (program: Command): void {
 
   contrib
     .command('record')
-    .description('record a contribution of yours (a member or agent); prints its id')
-    .argument('<summary>', 'what was done (at most 1000 characters)')
-    .requiredOption('--effort <points>', 'effort in points (recommended unit: a hundredth of an hour)', integer(0, 100_000))
+    .description('record a contribution of yours (a member or agent); prints its id. With --task and no --effort: the contribution of a done task you hold')
+    .argument('[summary]', "what was done (at most 1000 characters; from a task, default its title)")
+    .option('--effort <points>', 'effort in points (recommended unit: a hundredth of an hour); without it, --task records from the task', integer(0, 100_000))
     .option('--kind <kind>', 'work, review, coordination, innovation or feedback', 'work')
     .option('--task <task>', 'the task: id, id prefix or title', taskId)
-    .option('--board <board>', "the task's board", boardId)
+    .option('--board <board>', "the task's board (default, from a task: the one board held here that has it)", boardId)
     .option('--evidence <link>', 'a link or CID showing the work (repeatable)', repeatable)
     .option('--period <YYYY-MM>', 'the period (default: this month)', period)
     .option(...LEDGER_OPTION)
-    .action(async (summary: string, o: { effort: number, kind: string, task?: string, board?: string, evidence?: string[], period?: string, ledger?: string }, ...args: unknown[]) => {
+    .action(async (summary: string | undefined, o: { effort?: number, kind: string, task?: string, board?: string, evidence?: string[], period?: string, ledger?: string }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
+      if (o.effort === undefined) {
+        if (o.task === undefined) throw new UsageError('give --effort <points>, or --task <task> to record a done task you hold')
+        await recordTask(ctx, { task: o.task, board: o.board, summary, evidence: o.evidence, period: o.period }, o.ledger)
+        return
+      }
+      if (summary === undefined) throw new UsageError('say what was done: mutual contrib record <summary> --effort <points>')
       const ledger = await ledgerOf(ctx, o.ledger)
       await writeEntry(ctx, 'record', {
         params: { ledger },
@@ -165,14 +171,34 @@ export function registerContrib (program: Command): void {
         ['period', shown(field(c, 'period'))],
         ['kind', shown(field(c, 'kind'))],
         ['effort', shown(field(c, 'effort'))],
-        ['task', shown(field(c, 'task') ?? '-')],
+        ['task', c.task === null ? '-' : `${c.task.title === null ? c.task.task : `${c.task.title} (${c.task.task})`}${c.task.board === null ? '' : ` on ${named(names, c.task.board)}`}`],
         ['summary', shown(field(c, 'summary'))],
         ['evidence', shown(field(c, 'evidence'))],
-        ['attestations', c.attestations.map((a) => `${String(field(a, 'verdict'))} q${String(field(a, 'quality'))} by ${named(names, a.author)}`)],
+        ['asked to attest', c.requested.map((r) => `${named(names, r.reviewer)}: ${r.attested ? `attested (${r.verdict ?? ''})` : 'not yet'}`)],
+        ['attestations', c.reviews.map((a) => `${a.verdict} q${a.quality} by ${named(names, a.author)}${a.note === '' ? '' : `: ${a.note}`}`)],
+        ['feedback', c.feedback.map((f) => `${f.satisfaction}/5 by ${named(names, f.author)}${f.note === null ? '' : `: ${f.note}`}`)],
         ['endorsements', c.endorsements.map((e) => named(names, e.author))],
-        ['disputes', c.disputes.map((d) => `${d.id}: ${String(field(d, 'reason'))}`)]
+        ['disputes', c.outcomes.flatMap((d) => [
+          `${d.id} by ${named(names, d.opener)}: ${d.reason}`,
+          d.status === 'open'
+            ? '  open'
+            : `  ${d.status}${d.void ? ', voided' : ''} by ${d.decidedBy.map((id) => named(names, id)).join(' and ')}`,
+          ...d.resolutions.map((r) => `  resolution by ${named(names, r.author)}: ${r.outcome}${r.void ? ' (void)' : ''}${r.note === '' ? '' : `: ${r.note}`}`)
+        ])]
       ]))
     })
+}
+
+/** `contrib record --task`: the contribution of a done task this node holds. */
+async function recordTask (ctx: Context, body: Body<'recordTask'>, option: string | undefined): Promise<void> {
+  const ledger = await ledgerOf(ctx, option)
+  const client = await ctx.client()
+  const r = await client.call('recordTask', { params: { ledger }, body }, { signal: ctx.signal })
+  if (!ctx.out.json) {
+    const asked = r.reviewers.length === 0 ? 'nobody (the org has no other reviewer)' : r.reviewers.map((id) => named({}, id)).join(', ')
+    ctx.out.message(`recorded contribution ${r.entry.id} from task "${r.task.title ?? r.task.task}" (effort ${r.effort}); asked to attest: ${asked}`)
+  }
+  ctx.out.result(r, () => r.entry.id)
 }
 
 /** A field of an entry's body: the contract types bodies as unknown (each record type has its own). */

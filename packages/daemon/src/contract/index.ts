@@ -6,6 +6,7 @@
  */
 import { boardDocRoutes } from './board-doc.js'
 import { boardRoutes } from './boards.js'
+import { boardTransferRoutes } from './board-transfer.js'
 import { inviteRoutes } from './invites.js'
 import { ledgerRoutes } from './ledger.js'
 import { nameRoutes } from './names.js'
@@ -23,7 +24,8 @@ export const routes = {
   ...ledgerRoutes,
   ...nameRoutes,
   ...sessionRoutes,
-  ...boardDocRoutes
+  ...boardDocRoutes,
+  ...boardTransferRoutes
 }
 
 export type Routes = typeof routes
@@ -41,4 +43,5 @@ export type * from './names.js'
 export { NAME_KINDS } from './names.js'
 export type * from './session.js'
 export type * from './board-doc.js'
+export type * from './board-transfer.js'
 export { MAX_INVITE_SECONDS, MAX_INVITE_USES, INVITE_KINDS, INVITE_STATUSES } from './invites.js'

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { CONTRIBUTION_KINDS } from '@mutual/ledger'
+import { MAX_TASK_ID } from '@mutual/protocol'
 import { EntrySchema, body, idParam, json, problems } from './common.js'
 import { OrgParamSchema } from './invites.js'
 
@@ -21,6 +22,13 @@ export const RecordSchema = z.object({
   evidence: z.array(z.string()).optional(),
   period: PeriodSchema.optional().openapi({ description: 'default: the current UTC month' })
 }).openapi('ContributionInput')
+export const RecordTaskSchema = z.object({
+  task: z.string().min(1).max(MAX_TASK_ID).openapi({ description: 'the task id; without `board`, also a title or id prefix of a task on a board held here' }),
+  board: cidText.optional().openapi({ description: 'the board holding the task; default: the one board held here that has it' }),
+  summary: z.string().min(1).max(1000).optional().openapi({ description: "default: the task's title" }),
+  evidence: z.array(z.string()).optional(),
+  period: PeriodSchema.optional().openapi({ description: 'default: the current UTC month' })
+}).openapi('TaskContributionInput')
 export const AttestSchema = z.object({
   contribution: cidText, verdict: z.enum(['accept', 'reject']), quality: z.number().int(), note: z.string().optional()
 }).openapi('AttestationInput')
@@ -45,11 +53,59 @@ export const ContributionsQuerySchema = z.object({ period: PeriodSchema.optional
 
 export const LedgerSummarySchema = z.object({ ledger: z.string(), name: z.string(), org: z.string().nullable() }).openapi('LedgerSummary')
 
+export const TaskLinkSchema = z.object({
+  board: z.string().nullable().openapi({ description: "the task's board; null when the contribution names none" }),
+  task: z.string(),
+  title: z.string().nullable().openapi({ description: "the task's title when it was recorded from the task" })
+}).openapi('TaskLink')
+
+export const RequestedReviewSchema = z.object({
+  reviewer: z.string(),
+  attested: z.boolean(),
+  attestation: z.string().optional(),
+  verdict: z.enum(['accept', 'reject']).optional()
+}).openapi('RequestedReview')
+
+export const ReviewSchema = z.object({
+  id: z.string(), author: z.string(), at: z.string(), verdict: z.enum(['accept', 'reject']), quality: z.number().int(), note: z.string()
+}).openapi('Review')
+
+export const RatingSchema = z.object({
+  id: z.string(), author: z.string(), at: z.string(), satisfaction: z.number().int(), note: z.string().nullable()
+}).openapi('Rating')
+
+export const ResolutionSchema = z.object({
+  id: z.string(), author: z.string(), at: z.string(), outcome: z.enum(['upheld', 'dismissed']), void: z.boolean(), note: z.string()
+}).openapi('Resolution')
+
+export const DisputeOutcomeSchema = z.object({
+  id: z.string(),
+  opener: z.string(),
+  at: z.string(),
+  reason: z.string(),
+  status: z.enum(['open', 'upheld', 'dismissed']).openapi({ description: "as the ledger's rules decide it: one auditor, or an admin and a union-rep together" }),
+  void: z.boolean().openapi({ description: 'upheld and the contribution removed from the distribution' }),
+  decidedBy: z.array(z.string()).openapi({ description: 'the identities whose resolutions decided it' }),
+  resolutions: z.array(ResolutionSchema)
+}).openapi('DisputeOutcome')
+
 export const ContributionSchema = EntrySchema.extend({
   attestations: z.array(EntrySchema),
   endorsements: z.array(EntrySchema),
-  disputes: z.array(EntrySchema)
+  disputes: z.array(EntrySchema),
+  task: TaskLinkSchema.nullable(),
+  requested: z.array(RequestedReviewSchema).openapi({ description: 'the reviewers it asked to attest it, and whether each has' }),
+  reviews: z.array(ReviewSchema).openapi({ description: 'its attestations, with their notes' }),
+  feedback: z.array(RatingSchema).openapi({ description: "consumers' ratings of its task, with their comments" }),
+  outcomes: z.array(DisputeOutcomeSchema).openapi({ description: 'its disputes, with their resolutions and how they were decided' })
 }).openapi('Contribution')
+
+export const RecordedTaskSchema = z.object({
+  entry: EntrySchema,
+  task: TaskLinkSchema,
+  effort: z.number().int().openapi({ description: "the task's estimate" }),
+  reviewers: z.array(z.string()).openapi({ description: 'the reviewers asked to attest it' })
+}).openapi('RecordedTask')
 
 const components = { effort: z.number().int(), quality: z.number().int(), satisfaction: z.number().int(), endorsement: z.number().int() }
 const ComponentsSchema = z.object({ ...components, allocation: z.number().int() })
@@ -151,6 +207,13 @@ export const ledgerRoutes = {
     responses: { 200: json(z.object({ ledgers: z.array(LedgerSummarySchema) }), 'ledgers'), ...problems(401, 403) }
   }),
   record: write('/contributions', 'Record a contribution (contrib/record) by this node; a member or agent', RecordSchema),
+  recordTask: createRoute({
+    method: 'post',
+    path: '/api/v1/ledgers/{ledger}/contributions/from-task',
+    summary: "Record the contribution of a done task held by this node: effort from its estimate, the task linked, the org's reviewers asked to attest",
+    request: { params: LedgerParamSchema, body: body(RecordTaskSchema) },
+    responses: { 201: json(RecordedTaskSchema, 'the contribution written'), ...problems(400, 401, 403, 404, 409) }
+  }),
   attest: write('/attestations', "Attest another's contribution (contrib/attest); a reviewer, never the author", AttestSchema),
   feedback: write('/feedback', 'Rate a delivered task (contrib/feedback); a consumer, once per task', FeedbackSchema),
   endorse: write('/endorsements', "Endorse another member's contribution (contrib/endorse)", EndorseSchema),
@@ -201,6 +264,7 @@ export const ledgerRoutes = {
 }
 
 export type Contribution = z.infer<typeof ContributionSchema>
+export type RecordedTask = z.infer<typeof RecordedTaskSchema>
 export type Shares = z.infer<typeof SharesSchema>
 export type Distribution = z.infer<typeof DistributionSchema>
 export type SettlementCheck = z.infer<typeof VerifySchema>

@@ -10,6 +10,7 @@ import { hostCheck, originCheck } from './security.js'
 import { apiAuth } from './session-auth.js'
 import { staticRoutes } from './static.js'
 import { boardDocRoutes } from './routes/board-doc.js'
+import { boardTransferRoutes } from './routes/board-transfer.js'
 import { boardRoutes, taskRoutes } from './routes/boards.js'
 import { inviteRoutes } from './routes/invites.js'
 import { ledgerRoutes } from './routes/ledger.js'
@@ -63,6 +64,7 @@ export function createApp (ctx: HttpContext): OpenAPIHono {
   nameRoutes(app, ctx)
   sessionRoutes(app, ctx)
   boardDocRoutes(app, ctx)
+  boardTransferRoutes(app, ctx)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

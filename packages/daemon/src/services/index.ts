@@ -1,6 +1,7 @@
 import type { BoardDocService } from './board-doc.js'
 import type { Boards } from './board-replicas.js'
 import type { BoardService } from './boards.js'
+import type { BoardTransferService } from './board-transfer.js'
 import type { Invites } from './invites.js'
 import type { JoinComponents } from './join.js'
 import type { LedgerService } from './ledger.js'
@@ -31,6 +32,8 @@ export interface Services {
   joining: JoinComponents
   /** a web page's live replica of a board */
   boardDoc: BoardDocService
+  /** a board's export and the import of CSV files */
+  boardTransfer: BoardTransferService
   /** browser sessions of the web UI */
   sessions: Sessions
 }
@@ -38,6 +41,7 @@ export interface Services {
 export { NodeService } from './node-service.js'
 export { SpaceService } from './spaces.js'
 export { BoardService } from './boards.js'
+export { BoardTransferService } from './board-transfer.js'
 export { OrgService } from './orgs.js'
 export { MarketService } from './market.js'
 export { LedgerService, ledgerParticipants } from './ledger.js'

@@ -1,21 +1,35 @@
 import { CID, cidString, type Identity, type SignedEntry } from '@mutual/protocol'
 import type { Log } from '@mutual/log'
 import type { MutualNode } from '@mutual/node'
-import { ROLES, announceSpace, createGrantedSpace, grantRefs, grantingOrg, orgParticipants, roleRefs, type OrgRegistry } from '@mutual/org'
+import { ROLES, announceSpace, createGrantedSpace, currentAdmins, grantRefs, grantingOrg, orgParticipants, roleRefs, rolesOf, type OrgRegistry } from '@mutual/org'
+import { UnknownTaskError, type BoardReplica } from '@mutual/board'
 import {
   CONTRIB_ALLOCATE, CONTRIB_ATTEST, CONTRIB_ENDORSE, CONTRIB_FEEDBACK, CONTRIB_RECORD, DISPUTE_OPEN, DISPUTE_RESOLVE, ENTRY_ROLES, NO_PARTICIPANTS,
   NotALedgerError, SETTLEMENT, DuplicateFeedbackError, distribute, distributionHash, isPeriod, periodOf, policyInForce, policyNamed, settle, taskKey,
-  verifySettlement, type ContribFeedbackBody, type ContribRecordBody, type LedgerType, type Participants, type PolicyInForce
+  taskContribution, verifySettlement, type ContribFeedbackBody, type ContribRecordBody, type LedgerType, type Participants, type PolicyInForce
 } from '@mutual/ledger'
-import type { Contribution, Entry, LedgerSummary, SettlementCheck, Shares } from '../contract/index.js'
+import type { Contribution, Entry, LedgerSummary, RecordedTask, SettlementCheck, Shares } from '../contract/index.js'
 import { InvalidRequestError, NotFoundError } from '../errors.js'
+import type { Boards } from './board-replicas.js'
+import { contributionJson } from './contribution-view.js'
 import { entryToJson, toJson } from './json.js'
+import { pick } from './resolve.js'
 
 export interface LedgerServiceInit {
   log: Log
   node: MutualNode
   identity: Identity
   orgs: OrgRegistry
+  /** the boards held here, for contributions recorded from their tasks */
+  replicas: Boards
+}
+
+export interface RecordTaskRequest {
+  task: string
+  board?: string
+  summary?: string
+  evidence?: string[]
+  period?: string
 }
 
 export interface RecordRequest {
@@ -65,6 +79,38 @@ export class LedgerService {
     return await this.write(ledger, CONTRIB_RECORD, body)
   }
 
+  /**
+   * Records the contribution of a done task this node holds (the ledger's `taskContribution`
+   * says what is recorded and what is refused). The board's policy names the reviewers: the
+   * ledger's organization's identities holding `reviewer` now (those who may attest it).
+   */
+  async recordTask (ledger: string, b: RecordTaskRequest): Promise<RecordedTask> {
+    this.assertLedger(ledger)
+    const { replica, task } = await this.findTask(b.task, b.board)
+    const found = replica.board.task(task)
+    if (found === undefined) throw new UnknownTaskError(`no task ${task} on board ${replica.space}`)
+    const body = taskContribution({
+      task: {
+        board: replica.space,
+        task,
+        title: found.title,
+        status: found.status,
+        done: replica.board.workflow().done,
+        estimate: found.estimate,
+        holder: replica.claims().get(task)?.holder ?? null
+      },
+      recorder: this.init.identity.id,
+      entries: await this.entriesOf(ledger),
+      reviewers: this.reviewersOf(ledger),
+      participants: this.participants(ledger),
+      period: b.period ?? currentPeriod(),
+      summary: b.summary,
+      evidence: b.evidence
+    })
+    const entry = await this.write(ledger, CONTRIB_RECORD, body)
+    return { entry, task: { board: replica.space, task, title: body.title ?? null }, effort: body.effort, reviewers: body.reviewers ?? [] }
+  }
+
   async attest (ledger: string, b: { contribution: string, verdict: 'accept' | 'reject', quality: number, note?: string }): Promise<Entry> {
     const target = await this.entryIn(ledger, b.contribution, CONTRIB_RECORD)
     return await this.write(ledger, CONTRIB_ATTEST, { contribution: target.id, verdict: b.verdict, quality: b.quality, note: b.note ?? '' }, [target.id])
@@ -112,12 +158,13 @@ export class LedgerService {
     const entries = await this.entriesOf(ledger)
     return entries
       .filter((e) => e.entry.type === CONTRIB_RECORD && (period === undefined || (e.entry.body as ContribRecordBody).period === period))
-      .map((e) => contributionJson(e, entries))
+      .map((e) => contributionJson(e, entries, this.distribution(ledger, entries, (e.entry.body as ContribRecordBody).period)))
   }
 
   async contribution (ledger: string, id: string): Promise<Contribution> {
     const entry = await this.entryIn(ledger, id, CONTRIB_RECORD)
-    return contributionJson(entry, await this.entriesOf(ledger))
+    const entries = await this.entriesOf(ledger)
+    return contributionJson(entry, entries, this.distribution(ledger, entries, (entry.entry.body as ContribRecordBody).period))
   }
 
   async shares (ledger: string, query: { period?: string, explain?: boolean }): Promise<Shares> {
@@ -201,6 +248,38 @@ export class LedgerService {
     return out
   }
 
+  /** The task a request names and the replica of its board: on `board`, or on the one board held here that has it. */
+  private async findTask (task: string, board: string | undefined): Promise<{ replica: BoardReplica, task: string }> {
+    const { replicas } = this.init
+    if (board !== undefined) return { replica: await replicas.open(board), task }
+    const where = new Map<string, BoardReplica>()
+    const candidates = replicas.list().flatMap((r) => r.board.tasks().map((t) => {
+      where.set(t.id, r)
+      return { id: t.id, name: t.title }
+    }))
+    let id: string
+    try {
+      id = pick('task', task, candidates)
+    } catch (err) {
+      if ((err as Error).name === 'UnknownNameError') throw new UnknownTaskError(`no task ${task.slice(0, 64)} on any board held here`)
+      throw err
+    }
+    return { replica: where.get(id) as BoardReplica, task: id }
+  }
+
+  /** The identities of the ledger's organization holding `reviewer` now. */
+  private reviewersOf (ledger: string): string[] {
+    const org = grantingOrg(this.init.orgs, ledger)
+    const state = org === undefined ? undefined : this.init.orgs.state(org)
+    if (state === undefined) return []
+    return [...new Set([...currentAdmins(state), ...state.members.keys()])].filter((id) => rolesOf(state, id).includes('reviewer'))
+  }
+
+  /** The distribution of one period, for what its rules decided (disputes) about its contributions. */
+  private distribution (ledger: string, entries: SignedEntry[], period: string): ReturnType<typeof distribute> {
+    return distribute(this.policyFor(ledger).policy, entries, this.participants(ledger), period, { frozen: this.frozenOf(ledger) })
+  }
+
   private frozenOf (ledger: string): Set<string> {
     return new Set(this.init.log.forks(ledger).map((f) => f.author))
   }
@@ -222,17 +301,4 @@ export function ledgerParticipants (orgs: OrgRegistry, space: string): Participa
   const org = grantingOrg(orgs, space)
   const state = org === undefined ? undefined : orgs.state(org)
   return state === undefined ? undefined : orgParticipants(state)
-}
-
-function contributionJson (record: SignedEntry, entries: SignedEntry[]): Contribution {
-  const id = record.id.toString()
-  const about = (type: string, field: string): Entry[] => entries
-    .filter((e) => e.entry.type === type && String((e.entry.body as Record<string, unknown>)[field]) === id)
-    .map(entryToJson)
-  return {
-    ...entryToJson(record),
-    attestations: about(CONTRIB_ATTEST, 'contribution'),
-    endorsements: about(CONTRIB_ENDORSE, 'contribution'),
-    disputes: about(DISPUTE_OPEN, 'target')
-  }
 }

@@ -12,6 +12,7 @@ export function ledgerRoutes (app: OpenAPIHono, ctx: HttpContext): void {
   })
   app.openapi(routes.listLedgers, (c) => c.json({ ledgers: ledger.list() }, 200))
   app.openapi(routes.record, async (c) => c.json(created(await ledger.record(c.req.valid('param').ledger, c.req.valid('json'))), 201))
+  app.openapi(routes.recordTask, async (c) => c.json(await ledger.recordTask(c.req.valid('param').ledger, c.req.valid('json')), 201))
   app.openapi(routes.attest, async (c) => c.json(created(await ledger.attest(c.req.valid('param').ledger, c.req.valid('json'))), 201))
   app.openapi(routes.feedback, async (c) => c.json(created(await ledger.feedback(c.req.valid('param').ledger, c.req.valid('json'))), 201))
   app.openapi(routes.endorse, async (c) => c.json(created(await ledger.endorse(c.req.valid('param').ledger, c.req.valid('json'))), 201))
