@@ -43,11 +43,17 @@ describe('taskContribution', () => {
 
 describe('attestationRequests', () => {
   it('says whom each contribution asked and who has attested, in any order of entries', () => {
-    const ledger = new LedgerBuilder()
-    const asked = ledger.add(worker, CONTRIB_RECORD, recordBody({ task: 'abcdefgh2345', reviewers: [second.id, reviewer.id].sort() }), march(3))
-    ledger.add(worker, CONTRIB_RECORD, recordBody({ summary: 'asked nobody' }), march(3, 13))
-    ledger.add(reviewer, CONTRIB_ATTEST, attestBody(asked, 5, 'reject'), march(4), [asked])
-    ledger.add(reviewer, CONTRIB_ATTEST, attestBody(asked, 3), march(5), [asked])
+    // The reviewer's earliest attestation counts, also where its id sorts after the later one's.
+    let ledger: LedgerBuilder
+    let asked: ReturnType<LedgerBuilder['add']>
+    let attempt = 0
+    do {
+      ledger = new LedgerBuilder()
+      asked = ledger.add(worker, CONTRIB_RECORD, recordBody({ task: 'abcdefgh2345', reviewers: [second.id, reviewer.id].sort() }), march(3))
+      ledger.add(worker, CONTRIB_RECORD, recordBody({ summary: 'asked nobody' }), march(3, 13))
+      ledger.add(reviewer, CONTRIB_ATTEST, attestBody(asked, 5, 'reject'), march(4), [asked])
+      ledger.add(reviewer, CONTRIB_ATTEST, { ...attestBody(asked, 3), note: `second look ${attempt++}` }, march(5), [asked])
+    } while (cidString(ledger.entries[3].id) > cidString(ledger.entries[2].id))
     const expected = [{
       contribution: cidString(asked.id),
       author: worker.id,
