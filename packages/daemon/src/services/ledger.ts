@@ -156,9 +156,16 @@ export class LedgerService {
   async contributions (ledger: string, period?: string): Promise<Contribution[]> {
     this.assertLedger(ledger)
     const entries = await this.entriesOf(ledger)
+    const periods = new Map<string, ReturnType<typeof distribute>>()
     return entries
       .filter((e) => e.entry.type === CONTRIB_RECORD && (period === undefined || (e.entry.body as ContribRecordBody).period === period))
-      .map((e) => contributionJson(e, entries, this.distribution(ledger, entries, (e.entry.body as ContribRecordBody).period)))
+      .map((e) => {
+        // One distribution per period, for every contribution of it.
+        const p = (e.entry.body as ContribRecordBody).period
+        let d = periods.get(p)
+        if (d === undefined) periods.set(p, d = this.distribution(ledger, entries, p))
+        return contributionJson(e, entries, d)
+      })
   }
 
   async contribution (ledger: string, id: string): Promise<Contribution> {
