@@ -46,7 +46,7 @@ describe('readImportCsv', () => {
 
 describe('boardCsv', () => {
   it('is read back as the same titles, statuses, labels and estimates', () => {
-    const task = (id: string, fields: Partial<Task>): Task & { holder: string | null } => ({
+    const task = (id: string, fields: Partial<Task & { holder: string | null }>): Task & { holder: string | null } => ({
       id, title: '', description: '', status: 'todo', rank: 'a0', estimate: 0, labels: [], dependencies: [], due: null, comments: [], createdBy: '', createdAt: '', holder: null, ...fields
     })
     const tasks = [
