@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, buildOnce, cleanup, mutual, ok, startDaemon, tempHome, type DaemonProcess } from './helpers.js'
+import { api, buildOnce, cleanup, eventually, mutual, ok, startDaemon, tempHome, type DaemonProcess } from './helpers.js'
 
 /**
  * `mutual board export` and `mutual board import` end to end: a real daemon driven through the
@@ -92,6 +92,24 @@ describe('mutual board import', () => {
     expect(await seen(board)).toEqual([['Crash on start', 'todo', ['bug', 'p1'], 0], ['Draft the post', 'doing', ['blog'], 0]])
     const detail = await cli('task', 'show', board, result.out.imported[0].id)
     expect(detail.out.task.description).toBe('steps to reproduce')
+  })
+
+  it('refuses an import into a board this node may not write, storing nothing', async () => {
+    const bob = await startDaemon(tempHome())
+    try {
+      const board = await ok(alice, ['board', 'create', 'Alice only', '--personal'])
+      await ok(bob, ['connect', alice.ready.addresses[0]])
+      await ok(bob, ['space', 'join', board])
+      await eventually(async () => (await mutual(['--home', bob.home, 'board', 'show', board])).code === 0, 20_000, 'the board at Bob')
+      const r = await mutual(['--home', bob.home, '--json', 'board', 'import', board, file('one.csv', 'title\nSneak in\n')])
+      expect(r.code).toBe(4)
+      expect(JSON.parse(r.stderr.trim().split('\n').at(-1)!).error.name).toBe('ReadOnlyBoardError')
+      const atBob = await mutual(['--home', bob.home, '--json', 'task', 'list', board])
+      expect(JSON.parse(atBob.stdout).tasks).toEqual([])
+      expect(await seen(board)).toEqual([])
+    } finally {
+      expect(await bob.stop()).toBe(0)
+    }
   })
 })
 
