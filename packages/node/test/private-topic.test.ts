@@ -36,6 +36,11 @@ describe('a space that may not travel on its topic', () => {
     for (const p of [reader, listener]) await p.node.connect(writer.node.addresses()[0])
     const pubsub = writer.node.libp2p.services.pubsub as GossipSub
     await eventually(() => pubsub.getSubscribers(topicOf(open.space)).length === 2 && pubsub.getSubscribers(topicOf(hidden.space)).length === 2, 10_000, 'both subscribed')
+    // The writer knowing their subscriptions is not enough: its own gossip stream to the listener
+    // may not be open yet, and a message published before it is dropped. The listener hearing the
+    // writer's subscription proves that stream carries frames.
+    const listening = listener.node.libp2p.services.pubsub as GossipSub
+    await eventually(() => listening.getSubscribers(topicOf(open.space)).some((p) => p.toString() === writer.identity.id), 10_000, 'the writer\'s gossip stream to the listener')
 
     const hiddenEntry = await writer.log.append(writer.identity, hidden.space, 'space/note', { text: 'not on the topic' })
     const openEntry = await writer.log.append(writer.identity, open.space, 'space/note', { text: 'on the topic' })
