@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { chmod, link, mkdir, open, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 
 /** Owner-only modes: the data directory holds the node's private key and the API token. */
@@ -13,17 +13,62 @@ export async function ensurePrivateDir (dir: string): Promise<void> {
 }
 
 /**
- * Writes a file so that readers see the old content or the new, never a torn one: a temporary
- * file beside it (mode 0600 from creation, so no window where it is readable), then a rename.
+ * Writes a file so that readers see the old content or the new, never a torn one, and so that the
+ * new content survives a power cut once this resolves: a temporary file beside it (mode 0600 from
+ * creation, so no window where it is readable), fsynced, renamed over the file, and the directory
+ * fsynced (a rename of unsynced data can leave an empty file after a crash).
  */
 export async function writeFileAtomic (file: string, data: string | Uint8Array): Promise<void> {
-  const tmp = join(dirname(file), `.${randomBytes(6).toString('hex')}.tmp`)
+  const tmp = await writeTemporary(file, data)
   try {
-    await writeFile(tmp, data, { mode: FILE_MODE, flag: 'wx' })
     await rename(tmp, file)
   } catch (err) {
     await rm(tmp, { force: true })
     throw err
+  }
+  await syncDir(dirname(file))
+}
+
+/**
+ * Creates a file with its whole content, durably, unless it exists (false then): a crash leaves
+ * the file complete or absent, never empty. The content is fsynced in a temporary file, then
+ * hard-linked to its name, which fails if the name is taken.
+ */
+export async function createFileAtomic (file: string, data: string | Uint8Array): Promise<boolean> {
+  const tmp = await writeTemporary(file, data)
+  try {
+    await link(tmp, file)
+  } catch (err) {
+    if (isCode(err, 'EEXIST')) return false
+    throw err
+  } finally {
+    await rm(tmp, { force: true })
+  }
+  await syncDir(dirname(file))
+  return true
+}
+
+async function writeTemporary (file: string, data: string | Uint8Array): Promise<string> {
+  const tmp = join(dirname(file), `.${randomBytes(6).toString('hex')}.tmp`)
+  const handle = await open(tmp, 'wx', FILE_MODE)
+  try {
+    await handle.writeFile(data)
+    await handle.sync()
+  } catch (err) {
+    await handle.close()
+    await rm(tmp, { force: true })
+    throw err
+  }
+  await handle.close()
+  return tmp
+}
+
+async function syncDir (dir: string): Promise<void> {
+  const handle = await open(dir, 'r')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
   }
 }
 

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { readFile, rm, writeFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import envPaths from 'env-paths'
 import { exportIdentity, generateIdentity, importIdentity, type Identity } from '@mutual/protocol'
 import { type Config, defaultConfig, loadConfig } from './config.js'
 import { ConfigError, KeyFileError } from './errors.js'
-import { FILE_MODE, ensurePrivateDir, isCode, writeFileAtomic } from './files.js'
+import { createFileAtomic, ensurePrivateDir, isCode, writeFileAtomic } from './files.js'
 
 /** Where each file of a data directory lives. */
 export interface HomePaths {
@@ -57,21 +57,21 @@ export async function initHome (home: string): Promise<OpenedHome> {
   const paths = homePaths(home)
   await ensurePrivateDir(home)
   const created: string[] = []
-  if (await createFile(paths.config, JSON.stringify(defaultConfig(), null, 2) + '\n')) created.push(paths.config)
+  if (await createFileAtomic(paths.config, JSON.stringify(defaultConfig(), null, 2) + '\n')) created.push(paths.config)
   const config = await loadConfig(paths.config)
 
   let identity = await readIdentity(paths.identity)
   if (identity === undefined) {
     const fresh = await generateIdentity()
     // Another process may have raced us here; whichever key landed first is the node's key.
-    if (await createFile(paths.identity, exportIdentity(fresh))) created.push(paths.identity)
+    if (await createFileAtomic(paths.identity, exportIdentity(fresh))) created.push(paths.identity)
     identity = await readIdentity(paths.identity)
     if (identity === undefined) throw new KeyFileError(`${paths.identity} vanished while being created`)
   }
 
   let token = await readToken(paths.token)
   if (token === undefined) {
-    if (await createFile(paths.token, randomBytes(32).toString('hex') + '\n')) created.push(paths.token)
+    if (await createFileAtomic(paths.token, randomBytes(32).toString('hex') + '\n')) created.push(paths.token)
     token = await readToken(paths.token)
     if (token === undefined) throw new ConfigError(paths.token, undefined, 'vanished while being created')
   }
@@ -105,17 +105,6 @@ async function readToken (file: string): Promise<string | undefined> {
   }
   if (!/^[0-9a-f]{64}$/.test(text)) throw new ConfigError(file, undefined, 'not a 32-byte hex token; delete it to make a new one')
   return text
-}
-
-/** Creates a file with owner-only mode; false if it already exists. */
-async function createFile (file: string, data: string | Uint8Array): Promise<boolean> {
-  try {
-    await writeFile(file, data, { mode: FILE_MODE, flag: 'wx' })
-    return true
-  } catch (err) {
-    if (isCode(err, 'EEXIST')) return false
-    throw err
-  }
 }
 
 /** The `api` file: how the CLI finds and authenticates to the running daemon. */
