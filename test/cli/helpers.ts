@@ -71,9 +71,15 @@ export interface CliResult {
   stderr: string
 }
 
-/** Runs `mutual <args>` to completion (killed after `timeoutMs`). */
-export async function mutual (args: string[], options: { env?: Record<string, string | undefined>, timeoutMs?: number } = {}): Promise<CliResult> {
-  const child = track(spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] }))
+/** `node <args>`, or inside the network namespace `netns` (`ip netns exec`) when given. */
+function spawnNode (args: string[], options: { env?: NodeJS.ProcessEnv, netns?: string }): ChildProcess {
+  const [command, argv] = options.netns === undefined ? [process.execPath, args] : ['ip', ['netns', 'exec', options.netns, process.execPath, ...args]]
+  return track(spawn(command, argv, { cwd: ROOT, env: options.env ?? childEnv(), stdio: ['ignore', 'pipe', 'pipe'] }))
+}
+
+/** Runs `mutual <args>` to completion (killed after `timeoutMs`), in the network namespace `netns` if given. */
+export async function mutual (args: string[], options: { env?: Record<string, string | undefined>, timeoutMs?: number, netns?: string } = {}): Promise<CliResult> {
+  const child = spawnNode([BIN, ...args], { env: childEnv(options.env), netns: options.netns })
   let stdout = ''
   let stderr = ''
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
@@ -114,11 +120,11 @@ export interface DaemonProcess {
  * Starts `mutual daemon` on loopback with free ports and no mDNS (unless asked), and waits for its ready
  * output on stdout: a JSON line with `json`, else the human block ending in its `api` line.
  */
-export async function startDaemon (home: string, options: { json?: boolean, args?: string[], mdns?: boolean, config?: Record<string, unknown> } = {}): Promise<DaemonProcess> {
+export async function startDaemon (home: string, options: { json?: boolean, args?: string[], mdns?: boolean, config?: Record<string, unknown>, netns?: string } = {}): Promise<DaemonProcess> {
   if (options.config !== undefined) await configure(home, options.config)
   const args = [BIN, 'daemon', '--home', home, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', ...(options.mdns === true ? [] : ['--no-mdns']), ...(options.args ?? [])]
   if (options.json === true) args.push('--json')
-  const child = track(spawn(process.execPath, args, { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] }))
+  const child = spawnNode(args, { netns: options.netns })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code) }))
   const daemon: DaemonProcess = {
     child,

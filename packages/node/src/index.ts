@@ -5,7 +5,7 @@
  * list and connection limits.
  */
 export { createMutualNode } from './node.js'
-export type { MutualNode, MutualNodeInit, MutualNodeEvent, PeerInfo } from './types.js'
+export type { AddressReachability, MutualNode, MutualNodeInit, MutualNodeEvent, PeerInfo } from './types.js'
 export { topicOf, entryMessageId, SPACE_TOPIC_SCORE } from './gossip.js'
 export { isOversizeFrame } from './frame-guard.js'
 export { SYNC_PROTOCOL, syncService, type SyncService, type SyncServiceInit } from './sync/service.js'

@@ -8,13 +8,14 @@ import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub'
 import { mdns } from '@libp2p/mdns'
 import { bootstrap } from '@libp2p/bootstrap'
 import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
-import { autoNAT } from '@libp2p/autonat'
+import { autoNATv2 } from '@libp2p/autonat-v2'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { dcutr } from '@libp2p/dcutr'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p, PeerDiscovery, PeerId } from '@libp2p/interface'
+import type { AddressManager } from '@libp2p/interface-internal'
 import { GENESIS_TYPE, type SignedEntry } from '@mutual/protocol'
 import { BlockList } from './gater.js'
 import { Graylist } from './graylist.js'
@@ -22,7 +23,8 @@ import { resetOversizeFrames } from './frame-guard.js'
 import { SpaceGossip, entryMessageId } from './gossip.js'
 import { syncService, type SyncService } from './sync/service.js'
 import { DialError, NodeNotStartedError } from './errors.js'
-import type { MutualNode, MutualNodeEvent, MutualNodeInit, PeerInfo } from './types.js'
+import type { AddressReachability, MutualNode, MutualNodeEvent, MutualNodeInit, PeerInfo } from './types.js'
+import { addressScope } from './address-scope.js'
 import type { SyncStats } from './sync/session.js'
 
 /** The DHT of Mutual nodes only, apart from the public IPFS DHT. */
@@ -39,7 +41,7 @@ class DefaultMutualNode implements MutualNode {
   private readonly blocklist: BlockList
   private readonly listeners = new Set<(event: MutualNodeEvent) => void>()
   private readonly penalties = new Map<string, { value: number, at: number }>()
-  private node: Libp2p<{ pubsub: GossipSub, sync: SyncService }> | undefined
+  private node: Libp2p<{ pubsub: GossipSub, sync: SyncService, addressBook: AddressManager }> | undefined
   private gossip: SpaceGossip | undefined
   private unsubscribeLog: (() => void) | undefined
   private graylist: Graylist | undefined
@@ -79,6 +81,8 @@ class DefaultMutualNode implements MutualNode {
         },
         scoreThresholds: { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: GRAYLIST_THRESHOLD }
       }),
+      // The address manager, for `reachability` (libp2p hands it to services only).
+      addressBook: (components: { addressManager: AddressManager }) => components.addressManager,
       sync: syncService({
         log: init.log,
         interests: () => this.joined(),
@@ -90,7 +94,9 @@ class DefaultMutualNode implements MutualNode {
     }
     if (init.dht ?? true) services.dht = kadDHT({ protocol: DHT_PROTOCOL, clientMode: false, peerInfoMapper: passthroughMapper })
     if (nat) {
-      services.autonat = autoNAT()
+      // AutoNAT v1 answers over the connection the request came on (the dial back finds it and
+      // fails, then closes it); v2 dials back on a connection of its own.
+      services.autonat = autoNATv2()
       services.dcutr = dcutr()
     }
     if (init.relayServer === true) services.relay = circuitRelayServer()
@@ -110,7 +116,7 @@ class DefaultMutualNode implements MutualNode {
         allow: exemptLoopback ? LOOPBACK : []
       },
       metrics: init.metricsRegistry === undefined ? undefined : prometheusMetrics({ registry: init.metricsRegistry, collectDefaultMetrics: false, preserveExistingMetrics: true })
-    }) as unknown as Libp2p<{ pubsub: GossipSub, sync: SyncService }>
+    }) as unknown as Libp2p<{ pubsub: GossipSub, sync: SyncService, addressBook: AddressManager }>
     this.node = node
     this.gossip = new SpaceGossip({
       pubsub: node.services.pubsub,
@@ -174,6 +180,17 @@ class DefaultMutualNode implements MutualNode {
 
   addresses (): string[] {
     return this.started().node.getMultiaddrs().map((ma) => ma.toString())
+  }
+
+  reachability (): AddressReachability[] {
+    const now = Date.now()
+    return this.started().node.services.addressBook.getAddressesWithMetadata()
+      .filter((a) => a.type === 'transport' && addressScope(a.multiaddr.toString()) === 'public')
+      .map((a) => ({
+        address: a.multiaddr.toString(),
+        // An address AutoNAT gave up on stays unverified until its retry time (`expires`).
+        verdict: a.verified ? 'reachable' : a.expires > now ? 'unreachable' : 'unchecked'
+      }))
   }
 
   peers (): PeerInfo[] {
@@ -274,7 +291,7 @@ class DefaultMutualNode implements MutualNode {
     }
   }
 
-  private started (): { node: Libp2p<{ pubsub: GossipSub, sync: SyncService }>, gossip: SpaceGossip } {
+  private started (): { node: Libp2p<{ pubsub: GossipSub, sync: SyncService, addressBook: AddressManager }>, gossip: SpaceGossip } {
     if (this.node === undefined || this.gossip === undefined) throw new NodeNotStartedError('the node is not started')
     return { node: this.node, gossip: this.gossip }
   }

@@ -67,6 +67,16 @@ export type MutualNodeEvent =
   /** the peer's score fell below the graylist threshold: it was disconnected and is refused for `backoffMs` */
   | { type: 'peer:graylisted', peer: string, score: number, backoffMs: number }
 
+/**
+ * What AutoNAT found about one of this node's public addresses: `reachable` when peers dialled it
+ * back, `unreachable` when enough peers on distinct networks could not (a firewall or NAT in the
+ * way), `unchecked` until then. Public addresses are dialable by others only once reachable.
+ */
+export interface AddressReachability {
+  address: string
+  verdict: 'reachable' | 'unreachable' | 'unchecked'
+}
+
 /** A Mutual participant on the network: a libp2p node replicating the spaces of one log. */
 export interface MutualNode {
   readonly id: string
@@ -75,6 +85,8 @@ export interface MutualNode {
   stop (): Promise<void>
   /** addresses others can dial, each ending in `/p2p/<id>` */
   addresses (): string[]
+  /** this node's public addresses and what AutoNAT found about each (needs `nat`) */
+  reachability (): AddressReachability[]
   peers (): PeerInfo[]
   /** dials a multiaddr (`/ip4/…/tcp/…/p2p/…`) and syncs; resolves to the peer id */
   connect (address: string, options?: { signal?: AbortSignal }): Promise<string>

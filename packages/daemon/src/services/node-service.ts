@@ -1,6 +1,6 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Log } from '@mutual/log'
-import { DialError, addressScope, type MutualNode } from '@mutual/node'
+import { DialError, addressScope, type AddressReachability, type MutualNode } from '@mutual/node'
 import type { Config } from '../config.js'
 import type { Check, Peer, Status } from '../contract/index.js'
 import { InvalidAddressError } from '../errors.js'
@@ -117,13 +117,9 @@ export class NodeService {
 
     checks.push({ name: 'dht', ok: true, detail: config.dht ? `on (${this.dhtMode() ?? 'mode unknown'} mode)` : 'off: peers across networks are not discovered through the DHT' })
 
-    checks.push({
-      name: 'nat',
-      ok: true,
-      detail: config.nat
-        ? `AutoNAT, relay and hole punching on; ${relayAddrs.length > 0 ? `reachable through relays at ${relayAddrs.join(', ')}` : 'no relay reservation yet'}`
-        : 'AutoNAT, relay and hole punching off (set "nat": true to reach peers behind NAT)'
-    })
+    checks.push(config.nat
+      ? natCheck(node.reachability(), relayAddrs)
+      : { name: 'nat', ok: true, detail: 'AutoNAT, relay and hole punching off (set "nat": true to reach peers behind NAT)' })
 
     const isolated = !config.mdns && config.bootstrap.length === 0 && peers.length === 0
     checks.push({
@@ -172,6 +168,22 @@ export class NodeService {
       this.dialErrors.set(key, message)
     }
     while (this.dialErrors.size > MAX_DIAL_ERRORS) this.dialErrors.delete(this.dialErrors.keys().next().value as string)
+  }
+}
+
+/** What AutoNAT found: public addresses peers dialled back, or could not, and relay reservations. */
+function natCheck (reachability: AddressReachability[], relayAddrs: string[]): Check {
+  const of = (verdict: AddressReachability['verdict']): string => reachability.filter((r) => r.verdict === verdict).map((r) => r.address).join(', ')
+  const relays = relayAddrs.length > 0 ? `reachable through relays at ${relayAddrs.join(', ')}` : 'no relay reservation yet'
+  const found = [
+    of('reachable') === '' ? undefined : `peers dialled back ${of('reachable')}`,
+    of('unreachable') === '' ? undefined : `peers on other networks could not dial back ${of('unreachable')}: a firewall or NAT blocks inbound connections (open the port, or rely on relays)`,
+    of('unchecked') === '' ? undefined : `${of('unchecked')} not checked yet (needs peers that run AutoNAT)`
+  ].filter((f) => f !== undefined)
+  return {
+    name: 'nat',
+    ok: of('unreachable') === '' || relayAddrs.length > 0,
+    detail: `AutoNAT, relay and hole punching on; ${found.length > 0 ? `${found.join('; ')}; ` : 'no public address to check; '}${relays}`
   }
 }
 
