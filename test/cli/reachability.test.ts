@@ -86,6 +86,8 @@ describe('reachability through AutoNAT', () => {
     }, 60_000, 'AutoNAT to give up on the walled node\'s address')
     expect(result.checks.find((c) => c.name === 'nat')?.detail).toBe(`AutoNAT, relay and hole punching on; peers on other networks could not dial back /ip4/${WALLED}/tcp/4001: a firewall or NAT blocks inbound connections (open the port, or rely on relays); no relay reservation yet`)
     expect(result.checks.find((c) => c.name === 'public-address')?.ok).toBe(false)
+    // It does listen there: doctor does not send the user to change "listen".
+    expect(result.checks.find((c) => c.name === 'listen')).toMatchObject({ ok: true, detail: expect.stringContaining(`and on /ip4/${WALLED}/tcp/4001 (not announced: AutoNAT has not confirmed it)`) })
     expect(result.code).toBe(1)
     // The node itself dials out fine: every server is connected.
     expect(result.checks.find((c) => c.name === 'bootstrap')).toMatchObject({ ok: true, detail: `${SERVERS.length} of ${SERVERS.length} bootstrap peers connected` })
