@@ -92,7 +92,8 @@ export class NodeService {
     if (addresses.length === 0) {
       checks.push({ name: 'listen', ok: false, detail: 'not listening on any address: peers cannot dial this node (check "listen" in config.json)' })
     } else if (unannounced.length > 0) {
-      checks.push({ name: 'listen', ok: true, detail: `listening on ${addresses.join(', ')}, and on ${unannounced.join(', ')} (not announced: AutoNAT has not confirmed it)` })
+      const why = config.nat ? 'AutoNAT has not confirmed it' : 'libp2p announces a public address once AutoNAT confirms it; set "nat": true'
+      checks.push({ name: 'listen', ok: true, detail: `listening on ${addresses.join(', ')}, and on ${unannounced.join(', ')} (not announced: ${why})` })
     } else if (scopes.every((s) => s === 'loopback')) {
       checks.push({ name: 'listen', ok: false, detail: `only loopback addresses (${addresses.join(', ')}): no other machine can reach this node; listen on /ip4/0.0.0.0/tcp/0 to be reachable` })
     } else {
