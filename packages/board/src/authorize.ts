@@ -1,6 +1,6 @@
 import { UnauthorizedError, type GenesisBody, type SignedEntry } from '@mutual/protocol'
 import { genesisPolicy, type Authorizer } from '@mutual/log'
-import { BOARD_GRANT, BOARD_REMOVE, BOARD_UPDATE } from './records.js'
+import { BOARD_GRANT, BOARD_REMOVE, BOARD_UPDATE, TASK_ASSIGN } from './records.js'
 import { checkUpdateOnce } from './update-check.js'
 
 /**
@@ -35,11 +35,33 @@ export function boardUpdateRule (): Authorizer {
   }
 }
 
+/**
+ * Says whether an entry's refs prove its author administers a board granted to organizations
+ * (an admin of an org the space's policy grants); the org package's `administersGrantedSpace`.
+ */
+export type AdministersBoard = (entry: SignedEntry, genesis: SignedEntry<GenesisBody>, refs: SignedEntry[]) => boolean
+
+/**
+ * Who may assign tasks (`task/assign`), for every board whoever authorizes its writers: the
+ * board's creator, or, where `administers` is given, someone whose refs prove they administer it
+ * (an admin of an organization the board is granted to). Everyone else is refused
+ * (UnauthorizedError), granted writers and org members included.
+ */
+export function boardAssignRule (init: { administers?: AdministersBoard } = {}): Authorizer {
+  return {
+    authorize (entry, genesis, refs) {
+      if (genesis.entry.body.kind !== 'board' || entry.entry.type !== TASK_ASSIGN) return
+      if (entry.entry.author === genesis.entry.author || init.administers?.(entry, genesis, refs) === true) return
+      throw new UnauthorizedError(`only the board's creator or an admin of its organization assigns tasks; ${entry.entry.author} is neither`)
+    }
+  }
+}
+
 function authorizeBoard (entry: SignedEntry, genesis: SignedEntry<GenesisBody>, refs: SignedEntry[]): void {
   const author = entry.entry.author
   const creator = genesis.entry.author
-  if (entry.entry.type === BOARD_GRANT || entry.entry.type === BOARD_REMOVE) {
-    if (author !== creator) throw new UnauthorizedError(`only the board's creator may grant or remove writers; ${author} is not`)
+  if (entry.entry.type === BOARD_GRANT || entry.entry.type === BOARD_REMOVE || entry.entry.type === TASK_ASSIGN) {
+    if (author !== creator) throw new UnauthorizedError(`only the board's creator may grant or remove writers or assign tasks; ${author} is not`)
     return
   }
   if (author === creator || mayWrite(genesis.entry.body, author)) return

@@ -1,8 +1,8 @@
 import * as Y from 'yjs'
-import { DependencyCycleError, InvalidTaskError, TransitionError, UnknownTaskError, WipLimitError, InvalidWorkflowError } from './errors.js'
+import { BlockedTaskError, DependencyCycleError, InvalidTaskError, TransitionError, UnknownTaskError, WipLimitError, InvalidWorkflowError } from './errors.js'
 import { rankBetween } from './rank.js'
 import { LIMITS, checkFields, compareRank, randomId, readTask, replaceText, type NewTask, type Task, type TaskEdit } from './task.js'
-import { allowsTransition, defaultWorkflow, readWorkflow, validateWorkflow, writeWorkflow, type Workflow } from './workflow.js'
+import { activeStates, allowsTransition, defaultWorkflow, readWorkflow, validateWorkflow, writeWorkflow, type Workflow } from './workflow.js'
 
 export interface BoardInit {
   /** identity id recorded as a new task's `createdBy` and a comment's author */
@@ -155,6 +155,10 @@ export class Board {
     if (status !== current.status) {
       if (!allowsTransition(wf, current.status, status)) throw new TransitionError(`the workflow does not allow ${current.status} → ${status}`)
       this.checkEnter(wf, status, id)
+      const waiting = this.waitingOn(current, wf)
+      if (waiting.length > 0 && activeStates(wf).has(status)) {
+        throw new BlockedTaskError(`task ${id} waits on unfinished ${waiting.length === 1 ? 'task' : 'tasks'} ${waiting.join(', ')}: it cannot enter "${status}" before ${waiting.length === 1 ? 'it is' : 'they are'} ${wf.done}`)
+      }
     }
     const column = this.column(status).filter((t) => t.id !== id)
     const ranks = column.map((t) => t.rank)
@@ -187,7 +191,11 @@ export class Board {
     }
     if (status === current.status && rank === undefined) return
     this.change(() => {
-      if (status !== current.status) m.set('status', status)
+      if (status !== current.status) {
+        m.set('status', status)
+        // Read by `overLimit`: who entered a state first keeps their place under its WIP limit.
+        m.set('entered', { at: new Date(this.now()).toISOString(), by: this.author })
+      }
       if (rank !== undefined) m.set('rank', rank)
     })
   }
@@ -265,6 +273,25 @@ export class Board {
     const tasks = this.tasks()
     const status = new Map(tasks.map((t) => [t.id, t.status]))
     return tasks.filter((t) => t.status !== done && t.dependencies.every((d) => (status.get(d) ?? done) === done))
+  }
+
+  /**
+   * Tasks in one of the workflow's active states while a dependency is unfinished. Moves there
+   * are refused (BlockedTaskError), but concurrent edits elsewhere (a dependency added, or moved
+   * back, as the task moved on) can still cross the rule: readers mark these tasks.
+   */
+  blocked (): Task[] {
+    const wf = this.workflow()
+    const active = activeStates(wf)
+    return this.tasks().filter((t) => active.has(t.status) && this.waitingOn(t, wf).length > 0)
+  }
+
+  /** The dependencies of `task` on the board and not done. */
+  private waitingOn (task: Task, wf: Workflow): string[] {
+    return task.dependencies.filter((d) => {
+      const dep = this.tasksMap.get(d)
+      return dep instanceof Y.Map && dep.get('status') !== wf.done
+    })
   }
 
   private allTasks (): Task[] {

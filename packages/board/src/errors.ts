@@ -29,6 +29,11 @@ export class WipLimitError extends BoardError {
   override name = 'WipLimitError'
 }
 
+/** The task waits on an unfinished dependency, and the state it would enter is one of the workflow's active states. */
+export class BlockedTaskError extends BoardError {
+  override name = 'BlockedTaskError'
+}
+
 /** The dependency would make a task depend on itself, directly or through others. */
 export class DependencyCycleError extends BoardError {
   override name = 'DependencyCycleError'

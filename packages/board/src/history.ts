@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { cidString, compareStamps, type SignedEntry, type Stamp } from '@mutual/protocol'
-import { BOARD_UPDATE, TASK_CLAIM, TASK_RELEASE } from './records.js'
+import { BOARD_UPDATE, TASK_ASSIGN, TASK_CLAIM, TASK_RELEASE } from './records.js'
 import { ROOTS } from './board.js'
 import { checkUpdate } from './update-check.js'
 
@@ -14,9 +14,11 @@ export interface HistoryEvent {
   /**
    * What changed: `created`, `deleted`, `replaced`, a field name (`title`, `status`, `rank`,
    * `estimate`, `labels`, `due`, `description`…), `comment added`, `comment removed`,
-   * `dependency added`, `dependency removed`, `claimed`, `released`.
+   * `dependency added`, `dependency removed`, `claimed`, `released`, `assigned`, `unassigned`.
    */
   changes: string[]
+  /** set by an assignment: the person assigned, or null when it was cleared */
+  assignee?: string | null
   /** set when the status changed */
   status?: { from: string | null, to: string | null }
 }
@@ -43,7 +45,7 @@ export function boardHistory (entries: Iterable<SignedEntry>, wanted: (task: str
     const { type, body } = e.entry
     const task = (body as { task?: unknown } | null)?.task
     if (type === BOARD_UPDATE) relevant.push(e)
-    else if ((type === TASK_CLAIM || type === TASK_RELEASE) && typeof task === 'string' && wanted(task)) relevant.push(e)
+    else if ((type === TASK_CLAIM || type === TASK_RELEASE || type === TASK_ASSIGN) && typeof task === 'string' && wanted(task)) relevant.push(e)
   }
   const ids = new Map(relevant.map((e) => [e, cidString(e.id)]))
   relevant.sort((a, b) => compareStamps(a.entry.ts, b.entry.ts) || compare(ids.get(a) as string, ids.get(b) as string))
@@ -75,6 +77,11 @@ export function boardHistory (entries: Iterable<SignedEntry>, wanted: (task: str
   }
   for (const e of relevant) {
     const base = { entry: ids.get(e) as string, author: e.entry.author, ts: e.entry.ts, type: e.entry.type }
+    if (e.entry.type === TASK_ASSIGN) {
+      const assignee = (e.entry.body as { assignee?: unknown }).assignee
+      push((e.entry.body as { task: string }).task, { ...base, changes: [typeof assignee === 'string' ? 'assigned' : 'unassigned'], assignee: typeof assignee === 'string' ? assignee : null })
+      continue
+    }
     if (e.entry.type !== BOARD_UPDATE) {
       push((e.entry.body as { task: string }).task, { ...base, changes: [e.entry.type === TASK_CLAIM ? 'claimed' : 'released'] })
       continue
@@ -116,6 +123,8 @@ function changesOf (event: Y.YEvent<any>, tasks: Y.Map<unknown>): Map<string, Pi
   let status: HistoryEvent['status']
   if (path.length === 1) {
     for (const [key, change] of event.changes.keys) {
+      // Who entered the state, and when, goes with every status change: the status says it.
+      if (key === 'entered') continue
       changes.push(key)
       if (key === 'status') {
         const to = (event.target as Y.Map<unknown>).get('status')

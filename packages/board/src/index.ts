@@ -8,14 +8,17 @@
  */
 export { Board, ROOTS, type BoardInit, type MoveTo } from './board.js'
 export { type Task, type Comment, type NewTask, type TaskEdit, LIMITS } from './task.js'
-export { type Workflow, type WorkflowState, defaultWorkflow, validateWorkflow, allowsTransition } from './workflow.js'
+export { type Workflow, type WorkflowState, defaultWorkflow, validateWorkflow, allowsTransition, activeStates } from './workflow.js'
+export { overLimit } from './wip.js'
+export { changeWorkflow, type WorkflowChange } from './workflow-change.js'
 export {
-  boardRecordTypes, boardUpdateSchema, boardGrantSchema, taskClaimSchema, BOARD_UPDATE, BOARD_GRANT, BOARD_REMOVE, boardRemoveSchema, type BoardRemoveBody, TASK_CLAIM, TASK_RELEASE, MAX_TASK_ID,
+  boardRecordTypes, boardUpdateSchema, boardGrantSchema, taskClaimSchema, taskAssignSchema, TASK_ASSIGN, type TaskAssignBody, BOARD_UPDATE, BOARD_GRANT, BOARD_REMOVE, boardRemoveSchema, type BoardRemoveBody, TASK_CLAIM, TASK_RELEASE, MAX_TASK_ID,
   type BoardUpdateBody, type BoardGrantBody, type TaskClaimBody
 } from './records.js'
-export { boardAuthorizer, boardUpdateRule } from './authorize.js'
+export { boardAuthorizer, boardUpdateRule, boardAssignRule, type AdministersBoard } from './authorize.js'
 export { checkUpdate, checkUpdateOnce, updateDecodes, MAX_UPDATE_BYTES, type UpdateShape } from './update-check.js'
 export { claimState, claimRecord, type ClaimRecord, type Claimant, type TaskClaim } from './claims.js'
+export { assignmentState, assignRecord, type AssignRecord, type TaskAssignment } from './assignments.js'
 export { workload } from './workload.js'
 export { taskHistory, boardHistory, type HistoryEvent } from './history.js'
 export {

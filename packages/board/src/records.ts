@@ -7,6 +7,7 @@ export const BOARD_GRANT = 'board/grant'
 export const BOARD_REMOVE = 'board/remove'
 export const TASK_CLAIM = 'task/claim'
 export const TASK_RELEASE = 'task/release'
+export const TASK_ASSIGN = 'task/assign'
 
 import { MAX_TASK_ID } from '@mutual/protocol'
 
@@ -35,6 +36,15 @@ export type BoardRemoveBody = z.infer<typeof boardRemoveSchema>
 export const taskClaimSchema = z.strictObject({ task: z.string().min(1).max(MAX_TASK_ID) })
 export type TaskClaimBody = z.infer<typeof taskClaimSchema>
 
+/**
+ * Assigns a task to a person (`assignee`), or clears its assignee (`null`). Only someone who
+ * administers the board writes it: its creator, or an admin of an organization the board is
+ * granted to (`boardAssignRule`). The latest assignment of a task by stamp, then entry id, is
+ * in force; the assignee's own claim of the task confirms it (`assignmentState`).
+ */
+export const taskAssignSchema = z.strictObject({ task: z.string().min(1).max(MAX_TASK_ID), assignee: schemas.identityId.nullable() })
+export type TaskAssignBody = z.infer<typeof taskAssignSchema>
+
 /** The record types of boards, for the log's RecordRegistry. */
 export function boardRecordTypes (): Array<RecordType<any>> {
   return [
@@ -43,6 +53,7 @@ export function boardRecordTypes (): Array<RecordType<any>> {
     { type: BOARD_GRANT, schema: boardGrantSchema, maxEntryBytes: 4 * 1024 },
     { type: BOARD_REMOVE, schema: boardRemoveSchema, maxEntryBytes: 4 * 1024 },
     { type: TASK_CLAIM, schema: taskClaimSchema, maxEntryBytes: 4 * 1024 },
-    { type: TASK_RELEASE, schema: taskClaimSchema, maxEntryBytes: 4 * 1024 }
+    { type: TASK_RELEASE, schema: taskClaimSchema, maxEntryBytes: 4 * 1024 },
+    { type: TASK_ASSIGN, schema: taskAssignSchema, maxEntryBytes: 4 * 1024 }
   ]
 }

@@ -3,9 +3,10 @@ import { CID, cidString, type GenesisBody, type Identity, type SignedEntry } fro
 import type { Log, LogEvent, VersionVector } from '@mutual/log'
 import { Board } from './board.js'
 import { claimRecord, claimState, type ClaimRecord, type TaskClaim } from './claims.js'
+import { assignRecord, assignmentState, type AssignRecord, type TaskAssignment } from './assignments.js'
 import { NotABoardError, ReadOnlyBoardError, ReplicaClosedError, UnknownTaskError } from './errors.js'
 import { boardHistory, taskHistory, type HistoryEvent } from './history.js'
-import { BOARD_GRANT, BOARD_REMOVE, BOARD_UPDATE, TASK_CLAIM, TASK_RELEASE, type BoardRemoveBody } from './records.js'
+import { BOARD_GRANT, BOARD_REMOVE, BOARD_UPDATE, TASK_ASSIGN, TASK_CLAIM, TASK_RELEASE, type BoardRemoveBody } from './records.js'
 import { decodeSnapshot, encodeSnapshot, snapshotKey } from './snapshot.js'
 import { checkUpdate, checkUpdateOnce } from './update-check.js'
 import { EditBatcher } from './edit-batcher.js'
@@ -45,6 +46,8 @@ export type BoardEvent =
   | { type: 'change', origin: 'local' | 'remote' }
   /** a claim or release was taken in */
   | { type: 'claims' }
+  /** a task assignment was taken in */
+  | { type: 'assignment', task: string, assignee: string | null, by: string, entry: string, origin: 'local' | 'remote' }
   /** the document was replayed from the log after a writer's log was cut by a fork or a freeze (the `board` view is new) */
   | { type: 'rebuilt' }
   /** a background step failed: a batched write, a periodic snapshot, an entry whose update would not apply */
@@ -75,6 +78,8 @@ export class BoardReplica {
   private readonly heads = new Map<string, { seq: number, head: string }>()
   private claimRecords: ClaimRecord[] = []
   private claimCache: Map<string, TaskClaim> | undefined
+  private assignRecords: AssignRecord[] = []
+  private assignCache: Map<string, TaskAssignment> | undefined
   private readonly grants = new Map<string, string>()
   private batcher!: EditBatcher
   private buffer: SignedEntry[] | undefined
@@ -198,6 +203,16 @@ export class BoardReplica {
   }
 
   /**
+   * Assigns a task to `assignee`, or clears its assignee (null): a `task/assign` entry. `refs`
+   * replaces the refs this node's board entries name, for a writer whose authority to assign is
+   * proven otherwise (an org admin's proof).
+   */
+  async assign (task: string, assignee: string | null, refs?: CID[]): Promise<SignedEntry> {
+    if (this.view.task(task) === undefined) throw new UnknownTaskError(`no task ${String(task).slice(0, 64)}`)
+    return await this.append(TASK_ASSIGN, { task, assignee }, refs)
+  }
+
+  /**
    * Appends an entry of a type the board does not interpret (a profile), naming the refs this
    * node's board entries name; the log checks it as any other.
    */
@@ -236,6 +251,12 @@ export class BoardReplica {
     return this.claimCache
   }
 
+  /** The assignment in force per task (see `assignmentState`). */
+  assignments (): Map<string, TaskAssignment> {
+    this.assignCache ??= assignmentState(this.assignRecords, this.claims())
+    return this.assignCache
+  }
+
   workload (): Map<string, number> {
     return workload(this.view.tasks(), this.claims(), this.view.workflow().done)
   }
@@ -263,7 +284,7 @@ export class BoardReplica {
         continue
       }
       if (e === undefined) continue
-      if (e.entry.type === BOARD_UPDATE || e.entry.type === TASK_CLAIM || e.entry.type === TASK_RELEASE) entries.push(e)
+      if (e.entry.type === BOARD_UPDATE || e.entry.type === TASK_CLAIM || e.entry.type === TASK_RELEASE || e.entry.type === TASK_ASSIGN) entries.push(e)
     }
     return entries
   }
@@ -336,7 +357,18 @@ export class BoardReplica {
         if (claim !== undefined) {
           this.claimRecords.push(claim)
           this.claimCache = undefined
+          this.assignCache = undefined
           this.emit({ type: 'claims' })
+        }
+        break
+      }
+      case TASK_ASSIGN: {
+        const assign = assignRecord(record)
+        if (assign !== undefined) {
+          this.assignRecords.push(assign)
+          this.assignCache = undefined
+          const origin = author === this.identity?.id ? 'local' : 'remote'
+          this.emit({ type: 'assignment', task: assign.task, assignee: assign.assignee, by: author, entry: id, origin })
         }
         break
       }
@@ -418,6 +450,8 @@ export class BoardReplica {
     this.heads.clear()
     this.claimRecords = []
     this.claimCache = undefined
+    this.assignRecords = []
+    this.assignCache = undefined
     this.grants.clear()
     this.attach(new Y.Doc())
     await this.catchUp()
@@ -444,6 +478,8 @@ export class BoardReplica {
     for (const [author, v] of Object.entries(snap.vector)) this.heads.set(author, { seq: v.seq, head: v.head })
     this.claimRecords = [...snap.claims]
     this.claimCache = undefined
+    this.assignRecords = [...snap.assigns]
+    this.assignCache = undefined
     for (const [writer, id] of Object.entries(snap.grants)) this.grants.set(writer, id)
   }
 
@@ -456,6 +492,7 @@ export class BoardReplica {
       update: Y.encodeStateAsUpdate(this.ydoc),
       vector: this.vector(),
       claims: this.claimRecords,
+      assigns: this.assignRecords,
       grants: Object.fromEntries(this.grants)
     })
     this.sinceSnapshot = 0
@@ -488,10 +525,10 @@ export class BoardReplica {
     })
   }
 
-  private async append (type: string, body: unknown): Promise<SignedEntry> {
+  private async append (type: string, body: unknown, given?: CID[]): Promise<SignedEntry> {
     const identity = this.identity
     if (identity === undefined) throw new ReadOnlyBoardError('this replica has no identity to sign entries with')
-    const refs = (await this.refsHook?.()) ?? this.refsFor(identity.id)
+    const refs = given ?? (await this.refsHook?.()) ?? this.refsFor(identity.id)
     if (this.codec !== undefined) return await this.codec.append(type, body, refs)
     return await this.log.append(identity, this.space, type, body, refs)
   }

@@ -29,6 +29,8 @@ export interface Task {
   comments: Comment[]
   createdBy: string
   createdAt: string
+  /** when (ISO time) and by whom the task entered its current state; its creation until it first moves */
+  entered: { at: string, by: string }
 }
 
 export interface NewTask {
@@ -104,6 +106,9 @@ export function readTask (id: string, value: unknown): Task | undefined {
   const estimate = m.get('estimate')
   const labels = m.get('labels')
   const due = m.get('due')
+  const entered = m.get('entered') as { at?: unknown, by?: unknown } | undefined
+  const createdBy = str(m.get('createdBy'))
+  const createdAt = str(m.get('createdAt'))
   return {
     id,
     title: str(m.get('title')),
@@ -115,8 +120,11 @@ export function readTask (id: string, value: unknown): Task | undefined {
     dependencies: deps instanceof Y.Array ? [...new Set(deps.toArray().filter((x): x is string => typeof x === 'string'))] : [],
     due: typeof due === 'string' ? due : null,
     comments: comments instanceof Y.Array ? comments.toArray().filter(isComment) : [],
-    createdBy: str(m.get('createdBy')),
-    createdAt: str(m.get('createdAt'))
+    createdBy,
+    createdAt,
+    entered: typeof entered === 'object' && entered !== null && typeof entered.at === 'string' && typeof entered.by === 'string'
+      ? { at: entered.at, by: entered.by }
+      : { at: createdAt, by: createdBy }
   }
 }
 

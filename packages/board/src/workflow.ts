@@ -10,14 +10,17 @@ export interface WorkflowState {
 }
 
 /**
- * States in board order, the moves allowed between them and the state that counts as done.
- * `transitions[from]` lists where a task in `from` may go; a state without an entry (or a
- * workflow without `transitions`) allows any move.
+ * States in board order, the moves allowed between them, the state that counts as done and the
+ * states that count as work under way. `transitions[from]` lists where a task in `from` may go
+ * (a state without an entry allows any move, as it always has); `transitions: 'any'` allows every
+ * move and must be said: a workflow that lists no allowed move at all is refused. `active` lists the states a task
+ * waiting on an unfinished dependency may not enter; without it, every state but the first.
  */
 export interface Workflow {
   states: WorkflowState[]
-  transitions?: Record<string, string[]>
+  transitions: Record<string, string[]> | 'any'
   done: string
+  active?: string[]
 }
 
 const stateId = z.string().min(1).max(64)
@@ -27,8 +30,9 @@ const workflowSchema = z.strictObject({
     name: z.string().min(1).max(200),
     wip: z.number().int().positive().max(1_000_000).optional()
   })).min(1).max(64),
-  transitions: z.record(stateId, z.array(stateId).max(64)).optional(),
-  done: stateId
+  transitions: z.union([z.literal('any'), z.record(stateId, z.array(stateId).max(64))]),
+  done: stateId,
+  active: z.array(stateId).max(64).optional()
 })
 
 /** todo → doing → review → done, with moves back one step. */
@@ -52,6 +56,9 @@ export function defaultWorkflow (): Workflow {
 
 /** Checks a workflow: shape, unique states, transitions between known states, a known done state. Returns a clean copy. */
 export function validateWorkflow (input: unknown): Workflow {
+  if (input !== null && typeof input === 'object' && (input as { transitions?: unknown }).transitions === undefined) {
+    throw new InvalidWorkflowError('workflow: transitions: no allowed moves; list them per state, or say "transitions": "any" to allow every move')
+  }
   const parsed = workflowSchema.safeParse(input)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
@@ -64,15 +71,23 @@ export function validateWorkflow (input: unknown): Workflow {
     ids.add(s.id)
   }
   if (!ids.has(wf.done)) throw new InvalidWorkflowError(`done state "${wf.done}" is not a state`)
-  for (const [from, targets] of Object.entries(wf.transitions ?? {})) {
-    if (!ids.has(from)) throw new InvalidWorkflowError(`transitions from unknown state "${from}"`)
-    for (const to of targets) if (!ids.has(to)) throw new InvalidWorkflowError(`transition from "${from}" to unknown state "${to}"`)
+  const transitions = wf.transitions
+  if (transitions !== 'any') {
+    for (const [from, targets] of Object.entries(transitions)) {
+      if (!ids.has(from)) throw new InvalidWorkflowError(`transitions from unknown state "${from}"`)
+      for (const to of targets) if (!ids.has(to)) throw new InvalidWorkflowError(`transition from "${from}" to unknown state "${to}"`)
+    }
+    if (!Object.values(transitions).some((targets) => targets.length > 0)) {
+      throw new InvalidWorkflowError('workflow: transitions: no allowed moves; list them per state, or say "transitions": "any" to allow every move')
+    }
   }
+  for (const a of wf.active ?? []) if (!ids.has(a)) throw new InvalidWorkflowError(`active state "${a}" is not a state`)
   const clean: Workflow = {
     states: wf.states.map((s) => s.wip === undefined ? { id: s.id, name: s.name } : { id: s.id, name: s.name, wip: s.wip }),
+    transitions: transitions === 'any' ? 'any' : Object.fromEntries(Object.entries(transitions).map(([k, v]) => [k, [...new Set(v)]])),
     done: wf.done
   }
-  if (wf.transitions !== undefined) clean.transitions = Object.fromEntries(Object.entries(wf.transitions).map(([k, v]) => [k, [...new Set(v)]]))
+  if (wf.active !== undefined) clean.active = [...new Set(wf.active)]
   return clean
 }
 
@@ -84,10 +99,14 @@ export function validateWorkflow (input: unknown): Workflow {
 export function readWorkflow (map: Y.Map<unknown>): Workflow {
   const states = map.get('states')
   const done = map.get('done')
+  const active = map.get('active') ?? undefined
   const last = Array.isArray(states) ? (states.at(-1) as { id?: unknown } | undefined)?.id : undefined
-  return tryWorkflow({ states, done, transitions: map.get('transitions') ?? undefined }) ??
-    tryWorkflow({ states, done }) ??
-    tryWorkflow({ states, done: last }) ??
+  // A workflow stored before moves had to be listed has no `transitions`: it allowed every move, and still does.
+  const transitions = map.get('transitions') ?? 'any'
+  return tryWorkflow({ states, done, transitions, active }) ??
+    tryWorkflow({ states, done, transitions }) ??
+    tryWorkflow({ states, done, transitions: 'any' }) ??
+    tryWorkflow({ states, done: last, transitions: 'any' }) ??
     defaultWorkflow()
 }
 
@@ -103,12 +122,18 @@ function tryWorkflow (input: unknown): Workflow | undefined {
 export function writeWorkflow (map: Y.Map<unknown>, wf: Workflow): void {
   map.set('states', wf.states)
   map.set('done', wf.done)
-  if (wf.transitions === undefined) map.delete('transitions')
-  else map.set('transitions', wf.transitions)
+  map.set('transitions', wf.transitions)
+  if (wf.active === undefined) map.delete('active')
+  else map.set('active', wf.active)
 }
 
 export function allowsTransition (wf: Workflow, from: string, to: string): boolean {
-  if (from === to) return true
-  const allowed = wf.transitions?.[from]
+  if (from === to || wf.transitions === 'any') return true
+  const allowed = wf.transitions[from]
   return allowed === undefined || allowed.includes(to)
+}
+
+/** The states a task waiting on an unfinished dependency may not enter: `active`, or every state but the first. */
+export function activeStates (wf: Workflow): Set<string> {
+  return new Set(wf.active ?? wf.states.slice(1).map((s) => s.id))
 }

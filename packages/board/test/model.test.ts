@@ -9,6 +9,7 @@ function board (): Board {
 
 const wipWorkflow: Workflow = {
   states: [{ id: 'todo', name: 'To do' }, { id: 'doing', name: 'Doing', wip: 1 }, { id: 'done', name: 'Done' }],
+  transitions: 'any',
   done: 'done'
 }
 
@@ -31,7 +32,8 @@ describe('board model', () => {
       due: '2025-02-01',
       comments: [],
       createdBy: 'alice',
-      createdAt: '2025-01-01T00:00:00.000Z'
+      createdAt: '2025-01-01T00:00:00.000Z',
+      entered: { at: '2025-01-01T00:00:00.000Z', by: 'alice' }
     })
     expect(b.tasks().map((t) => t.id)).toEqual([a, c])
     expect(b.task(a)!.rank < b.task(c)!.rank).toBe(true)
@@ -168,13 +170,18 @@ describe('board model', () => {
       { states: [{ id: 'a', name: 'A' }, { id: 'a', name: 'A2' }], done: 'a' },
       { states: [{ id: 'a', name: 'A' }], done: 'b' },
       { states: [{ id: 'a', name: 'A' }], transitions: { a: ['zz'] }, done: 'a' },
-      { states: [{ id: 'a', name: 'A', wip: 0 }], done: 'a' }
+      { states: [{ id: 'a', name: 'A', wip: 0 }], transitions: 'any', done: 'a' },
+      { states: [{ id: 'a', name: 'A' }, { id: 'b', name: 'B' }], done: 'b' },
+      { states: [{ id: 'a', name: 'A' }, { id: 'b', name: 'B' }], transitions: {}, done: 'b' },
+      { states: [{ id: 'a', name: 'A' }, { id: 'b', name: 'B' }], transitions: { a: [] }, done: 'b' },
+      { states: [{ id: 'a', name: 'A' }, { id: 'b', name: 'B' }], transitions: 'every', done: 'b' },
+      { states: [{ id: 'a', name: 'A' }, { id: 'b', name: 'B' }], transitions: 'any', active: ['c'], done: 'b' }
     ]
     for (const wf of bad) expect(() => { b.setWorkflow(wf as Workflow) }).toThrow(expect.objectContaining({ name: 'InvalidWorkflowError' }))
-    expect(() => { b.setWorkflow({ states: [{ id: 'todo', name: 'To do' }, { id: 'done', name: 'Done' }], done: 'done' }) })
+    expect(() => { b.setWorkflow({ states: [{ id: 'todo', name: 'To do' }, { id: 'done', name: 'Done' }], transitions: 'any', done: 'done' }) })
       .toThrow(expect.objectContaining({ name: 'InvalidWorkflowError' }))
-    b.setWorkflow({ ...defaultWorkflow(), transitions: undefined })
-    expect(b.workflow().transitions).toBeUndefined()
+    b.setWorkflow({ ...defaultWorkflow(), transitions: 'any' })
+    expect(b.workflow().transitions).toBe('any')
   })
 
   it('reads a document written by anyone without failing', () => {

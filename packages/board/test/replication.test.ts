@@ -6,7 +6,7 @@ import { BoardReplica, createBoard, type Board } from '@mutual/board'
 import { boardLog, canonical, deliver, identities, pick, prng } from './helpers.js'
 
 /** Errors a random operation may meet on a board others edit concurrently; anything else fails the test. */
-const EXPECTED = new Set(['UnknownTaskError', 'TransitionError', 'WipLimitError', 'DependencyCycleError', 'InvalidTaskError'])
+const EXPECTED = new Set(['BlockedTaskError', 'UnknownTaskError', 'TransitionError', 'WipLimitError', 'DependencyCycleError', 'InvalidTaskError'])
 
 interface Peer {
   identity: Identity

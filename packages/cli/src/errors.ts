@@ -27,6 +27,14 @@ export class DoctorWarningError extends Error {
   override name = 'DoctorWarningError'
 }
 
+/**
+ * `mutual task claim`: the claim was recorded, but an earlier claim holds the task (exit 4, as a
+ * refusal). The claim waits behind it: it takes the task if the earlier claims are released.
+ */
+export class ClaimHeldError extends Error {
+  override name = 'ClaimHeldError'
+}
+
 /** The command was cancelled by Ctrl-C. */
 export class InterruptedError extends Error {
   override name = 'InterruptedError'
@@ -53,6 +61,7 @@ export function exitCodeFor (err: unknown): ExitCode {
     case 'StoreLockedError': return ExitCode.DaemonRunning
     case 'DialError': return ExitCode.Network
     case 'InterruptedError': return ExitCode.Interrupted
+    case 'ClaimHeldError': return ExitCode.Refused
     default: return ExitCode.Failure
   }
 }

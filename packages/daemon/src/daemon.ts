@@ -5,8 +5,8 @@ import { Registry } from 'prom-client'
 import { RecordRegistry, baseRecordTypes, type Identity } from '@mutual/protocol'
 import { Log, levelStore } from '@mutual/log'
 import { createMutualNode, type MutualNode, type MutualNodeInit } from '@mutual/node'
-import { boardAuthorizer, boardRecordTypes, boardUpdateRule, type BoardEvent } from '@mutual/board'
-import { OrgRegistry, mayGossipSpace, mayReadSpace, orgAuthorizers, orgPackageRecordTypes } from '@mutual/org'
+import { boardAuthorizer, boardRecordTypes, boardUpdateRule, boardAssignRule, type BoardEvent } from '@mutual/board'
+import { OrgRegistry, administersGrantedSpace, mayGossipSpace, mayReadSpace, orgAuthorizers, orgPackageRecordTypes } from '@mutual/org'
 import { ledgerAuthorizer, ledgerRecordTypes, participantsBySpace } from '@mutual/ledger'
 import { type Config, type LogLevel, parseApiAddress } from './config.js'
 import { EventHub } from './events.js'
@@ -117,6 +117,7 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
         ...orgAuthorizers({ orgs: () => holder.orgs as OrgRegistry, fallback: boardAuthorizer() }),
         // Granted writers pass the org's rules, not the board's: every update is still checked (once).
         boardUpdateRule(),
+        boardAssignRule({ administers: administersGrantedSpace }),
         ledgerAuthorizer(participantsBySpace((space) => holder.orgs === undefined ? undefined : ledgerParticipants(holder.orgs, space)))
       ]
     })
@@ -282,6 +283,9 @@ function boardEvent (board: string, event: BoardEvent, events: EventHub, logger:
       break
     case 'claims':
       events.publish('claims', { board })
+      break
+    case 'assignment':
+      events.publish('assignment', { board, task: event.task, assignee: event.assignee, by: event.by, entry: event.entry, origin: event.origin })
       break
     case 'error':
       logger.warn({ err: event.error, board }, 'board replica error')

@@ -127,3 +127,22 @@ function grantedRoles (entry: SignedEntry, policy: SpacePolicyBody, refs: Signed
   if (credentialError !== undefined) throw credentialError
   throw new RoleNotAllowedError(`${author}'s credentials hold no role the policy of ${entry.space} grants`)
 }
+
+/**
+ * Whether an entry's refs prove its author administers the granted space it is in: the space's
+ * policy and an admin proof (the org's genesis for its founder, else the enacted admin change) of
+ * an organization the policy grants. Boards ask it for who may assign tasks (`boardAssignRule`).
+ */
+export function administersGrantedSpace (entry: SignedEntry, genesis: SignedEntry<GenesisBody>, refs: SignedEntry[]): boolean {
+  const policy = policyIn(entry.space, genesis, refs)
+  if (policy === undefined) return false
+  for (const org of grantsIn(policy.entry.body, refs).keys()) {
+    try {
+      adminProof(org, entry.entry.author, refs)
+      return true
+    } catch (err) {
+      if (!(err instanceof UnauthorizedError)) throw err
+    }
+  }
+  return false
+}

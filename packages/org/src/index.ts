@@ -51,7 +51,7 @@ export {
 export { type OrgSource, type OrgSourceInit } from './source.js'
 export { orgParticipants } from './participants.js'
 export { type OrgAuthorizerInit, orgAuthorizer } from './org-authorizer.js'
-export { type GrantAuthorizerInit, grantAuthorizer, policyIn, grantsIn } from './grant-authorizer.js'
+export { type GrantAuthorizerInit, grantAuthorizer, policyIn, grantsIn, administersGrantedSpace } from './grant-authorizer.js'
 export {
   type FederationAuthorizerInit, type FederationState, federationAuthorizer, federationState, federationInForce, federationOrgsIn
 } from './federation.js'

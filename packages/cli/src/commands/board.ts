@@ -65,16 +65,27 @@ export function registerBoard (program: Command): void {
 
   board
     .command('workflow')
-    .description("show the board's workflow, or replace it with --set")
+    .description("show the board's workflow, change one thing in it, or replace it with --set")
     .argument('<board>', 'the board: id, id prefix or name', boardId)
+    .argument('[change...]', WORKFLOW_CHANGES)
     .option('--set <json>', 'the new workflow as JSON (refused if it drops a state tasks are in)', jsonValue)
-    .action(async (id: string, options: { set?: unknown }, ...args: unknown[]) => {
+    .option('--name <name>', 'add-state: the state\'s name (default its id)')
+    .option('--after <state>', 'add-state: the state it follows (default: just before the done state)')
+    .action(async (id: string, words: string[], options: { set?: unknown, name?: string, after?: string }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
+      if (options.set !== undefined && words.length > 0) throw new UsageError('give --set or a change, not both')
+      const change = words.length === 0 ? undefined : workflowChange(words, options)
       const client = await ctx.client()
-      const workflow = options.set === undefined
-        ? (await client.call('board', { params: { board: id } }, { signal: ctx.signal })).workflow
-        : (await client.call('setWorkflow', { params: { board: id }, body: options.set as Body<'setWorkflow'> }, { signal: ctx.signal })).workflow
-      if (!ctx.out.json && options.set !== undefined) ctx.out.message('workflow replaced')
+      let workflow: Workflow
+      if (change !== undefined) {
+        workflow = (await client.call('changeWorkflow', { params: { board: id }, body: change }, { signal: ctx.signal })).workflow
+        if (!ctx.out.json) ctx.out.message(`workflow changed: ${words.join(' ')}`)
+      } else if (options.set !== undefined) {
+        workflow = (await client.call('setWorkflow', { params: { board: id }, body: options.set as Body<'setWorkflow'> }, { signal: ctx.signal })).workflow
+        if (!ctx.out.json) ctx.out.message('workflow replaced')
+      } else {
+        workflow = (await client.call('board', { params: { board: id } }, { signal: ctx.signal })).workflow
+      }
       ctx.out.result({ workflow }, (style) => renderWorkflow(style, workflow))
     })
 
@@ -162,15 +173,64 @@ export function statusText (style: Style, status: string): string {
   return status === 'active' ? style.green(status) : style.dim(status)
 }
 
+const WORKFLOW_CHANGES = 'a change: set-wip <state> <n|none>, add-state <id> [--name] [--after], rename-state <id> <name>, ' +
+  'remove-state <id>, allow <from> <to>, disallow <from> <to>, allow-any, set-done <state>, set-active <state>…|default'
+
+/** The words after `board workflow <board>` as one change of the workflow; a usage error if they are not one. */
+function workflowChange (words: string[], options: { name?: string, after?: string }): Body<'changeWorkflow'> {
+  const [op, ...rest] = words
+  const want = (n: number, usage: string): string[] => {
+    if (rest.length !== n) throw new UsageError(`usage: mutual board workflow <board> ${op} ${usage}`.trimEnd())
+    return rest
+  }
+  if (op !== 'add-state' && (options.name !== undefined || options.after !== undefined)) throw new UsageError('--name and --after go with add-state')
+  switch (op) {
+    case 'set-wip': {
+      const [state, n] = want(2, '<state> <n|none>')
+      if (n === 'none') return { op, state, wip: null }
+      if (!/^[1-9]\d{0,6}$/.test(n)) throw new UsageError(`a WIP limit is a whole number from 1 (or none), not ${n}`)
+      return { op, state, wip: Number(n) }
+    }
+    case 'add-state': {
+      const [state] = want(1, '<id> [--name <name>] [--after <state>]')
+      return { op, state, name: options.name, after: options.after }
+    }
+    case 'rename-state': {
+      const [state, name] = want(2, '<id> <name>')
+      return { op, state, name }
+    }
+    case 'remove-state':
+    case 'set-done': {
+      const [state] = want(1, '<state>')
+      return { op, state }
+    }
+    case 'allow':
+    case 'disallow': {
+      const [from, to] = want(2, '<from> <to>')
+      return { op, from, to }
+    }
+    case 'allow-any':
+      want(0, '')
+      return { op }
+    case 'set-active':
+      if (rest.length === 0) throw new UsageError('usage: mutual board workflow <board> set-active <state>… (or default)')
+      return { op, states: rest.length === 1 && rest[0] === 'default' ? null : rest }
+    default:
+      throw new UsageError(`no workflow change "${op}": ${WORKFLOW_CHANGES}`)
+  }
+}
+
 function renderWorkflow (style: Style, wf: Workflow): string {
+  const active = new Set(wf.active ?? wf.states.slice(1).map((s) => s.id))
   const rows = wf.states.map((s) => [
     s.id,
     s.name,
     s.wip === undefined ? '-' : String(s.wip),
-    wf.transitions?.[s.id] === undefined ? 'any' : wf.transitions[s.id].join(', ') || '(none)',
+    wf.transitions === 'any' || wf.transitions[s.id] === undefined ? 'any' : wf.transitions[s.id].join(', ') || '(none)',
+    active.has(s.id) ? 'yes' : '',
     s.id === wf.done ? 'yes' : ''
   ])
-  return table(style, ['STATE', 'NAME', 'WIP', 'MOVES TO', 'DONE'], rows)
+  return table(style, ['STATE', 'NAME', 'WIP', 'MOVES TO', 'ACTIVE', 'DONE'], rows)
 }
 
 /** Dependencies of a task that are on the board and not done. */
@@ -202,7 +262,8 @@ function renderBoard (style: Style, b: BoardDetail, names: Names): string {
     }
     sections.push(heading + '\n' + table(style, ['TASK', 'TITLE', 'EST', 'HOLDER', 'LABELS', 'DUE'], tasks.map((t) => [
       t.id,
-      t.title + (t.ready || t.status === b.workflow.done ? '' : style.dim(` (waits on ${plural(waitingOn(b, t), 'task')})`)),
+      t.title + (t.ready || t.status === b.workflow.done ? '' : style.dim(` (waits on ${plural(waitingOn(b, t), 'task')})`)) +
+        (t.blocked ? style.red(' (blocked)') : '') + (t.overLimit ? style.yellow(' (over limit)') : ''),
       String(t.estimate),
       holderText(style, t, names),
       t.labels.join(', '),

@@ -1,11 +1,11 @@
 import type { Command } from 'commander'
-import type { Claim, TaskDetail } from '@mutual/client'
+import type { Claim, Task, TaskDetail } from '@mutual/client'
 import { contextFromArgs } from '../context.js'
-import { UsageError } from '../errors.js'
+import { ClaimHeldError, UsageError } from '../errors.js'
 import { holderText, named, type Names } from '../format.js'
 import { showNamed } from '../names.js'
 import { fields, table, type Style } from '../output.js'
-import { boardId, estimate, repeatable, taskId } from './args.js'
+import { boardId, estimate, identityId, repeatable, taskId } from './args.js'
 
 interface FieldOptions {
   title?: string
@@ -41,22 +41,57 @@ export function registerTask (program: Command): void {
       ctx.out.result(created, () => created.id)
     })
 
-  task
+  filterOptions(task
     .command('list')
-    .description('list tasks by workflow state, then column order')
-    .argument('<board>', 'the board: id, id prefix or name', boardId)
-    .option('--status <state>', 'only tasks in this state')
-    .action(async (board: string, options: { status?: string }, ...args: unknown[]) => {
+    .description('list tasks by workflow state, then column order; the filters combine')
+    .argument('<board>', 'the board: id, id prefix or name', boardId))
+    .action(async (board: string, options: FilterOptions, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)
+      const query = filterQuery(options)
       const client = await ctx.client()
-      const result = await client.call('listTasks', { params: { board }, query: { status: options.status } }, { signal: ctx.signal })
+      const result = await client.call('listTasks', { params: { board }, query }, { signal: ctx.signal })
       if (!ctx.out.json && result.tasks.length === 0) {
-        ctx.out.message(options.status === undefined ? 'no tasks yet (add one with `mutual task add <board> <title>`)' : `no tasks in "${options.status}"`)
+        ctx.out.message(Object.values(query).every((v) => v === undefined) ? 'no tasks yet (add one with `mutual task add <board> <title>`)' : 'no tasks match')
         return
       }
-      await showNamed(ctx, client, result, (style, names) => table(style, ['TASK', 'STATUS', 'TITLE', 'EST', 'HOLDER', 'LABELS', 'DUE'], result.tasks.map((t) => [
-        t.id, t.status, t.title, String(t.estimate), holderText(style, t, names), t.labels.join(', '), t.due ?? ''
+      await showNamed(ctx, client, result, (style, names) => table(style, ['TASK', 'STATUS', 'TITLE', 'EST', 'HOLDER', 'ASSIGNEE', 'LABELS', 'DUE'], result.tasks.map((t) => [
+        t.id, statusText(style, t), t.title, String(t.estimate), holderText(style, t, names), assigneeText(t, names), t.labels.join(', '), t.due ?? ''
       ])))
+    })
+
+  filterOptions(program
+    .command('tasks')
+    .description("your open work across every board this node follows: tasks you hold or are assigned (--all: everyone's); the filters combine")
+    .option('--all', "every open task, not only yours"))
+    .action(async (options: FilterOptions & { all?: boolean }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      if (options.all === true && (options.mine === true || options.assignee !== undefined)) throw new UsageError('--all shows everyone\'s tasks: give it without --mine or --assignee')
+      const query = { ...filterQuery(options), mine: options.all === true || options.assignee !== undefined ? 'false' as const : 'true' as const }
+      const client = await ctx.client()
+      const result = await client.call('myTasks', { query }, { signal: ctx.signal })
+      if (!ctx.out.json && result.tasks.length === 0) {
+        ctx.out.message(options.all === true ? 'no open tasks on the boards held here' : 'no open tasks of yours (claim one with `mutual task claim <board> <task>`)')
+        return
+      }
+      await showNamed(ctx, client, result, (style, names) => table(style, ['BOARD', 'TASK', 'STATUS', 'TITLE', 'EST', 'HOLDER', 'ASSIGNEE', 'DUE'], result.tasks.map((t) => [
+        t.boardName, t.id, statusText(style, t), t.title, String(t.estimate), holderText(style, t, names), assigneeText(t, names), t.due ?? ''
+      ])))
+    })
+
+  task
+    .command('assign')
+    .description("assign a task to a person, or clear its assignee with --none (the board's creator, or an admin of its organization)")
+    .argument('<board>', 'the board: id, id prefix or name', boardId)
+    .argument('<task>', 'the task: id, id prefix or title', taskId)
+    .argument('[person]', 'who: identity id, prefix or name', identityId)
+    .option('--none', 'clear the assignee instead')
+    .action(async (board: string, id: string, person: string | undefined, options: { none?: boolean }, ...args: unknown[]) => {
+      const ctx = contextFromArgs(args)
+      if ((person === undefined) === (options.none !== true)) throw new UsageError('give a person to assign, or --none to clear the assignee (not both)')
+      const client = await ctx.client()
+      const result = await client.call('assignTask', { params: { board, task: id }, body: { assignee: person ?? null } }, { signal: ctx.signal })
+      if (!ctx.out.json) ctx.out.message(person === undefined ? `task ${result.id} has no assignee now` : `assigned task ${result.id} to ${person}`)
+      ctx.out.result(result, () => '')
     })
 
   task
@@ -123,6 +158,8 @@ export function registerTask (program: Command): void {
         const result = await client.call(action === 'claim' ? 'claimTask' : 'releaseTask', { params: { board, task: id } }, { signal: ctx.signal })
         if (!ctx.out.json) ctx.out.message(claimMessage(action, result))
         ctx.out.result(result, () => result.entry)
+        // The claim is recorded (it takes the task if the holder releases), but this node does not hold it.
+        if (action === 'claim' && !result.held) throw new ClaimHeldError(`task ${result.task} is held by an earlier claim of ${result.holder ?? 'another'}; yours waits behind it`)
       })
   }
 
@@ -171,6 +208,52 @@ export function registerTask (program: Command): void {
     })
 }
 
+export interface FilterOptions {
+  ready?: boolean
+  mine?: boolean
+  assignee?: string
+  label?: string
+  status?: string
+  text?: string
+  dueBefore?: string
+}
+
+/** The filters `task list` and `tasks` share. */
+export function filterOptions (command: Command): Command {
+  return command
+    .option('--ready', 'only ready tasks: not done, every dependency done')
+    .option('--mine', 'only tasks you hold (by claim) or are assigned')
+    .option('--assignee <person>', 'only tasks this person holds or is assigned: identity id, prefix or name', identityId)
+    .option('--label <label>', 'only tasks with this label')
+    .option('--status <state>', 'only tasks in this state')
+    .option('--text <text>', 'only tasks whose title or description contains this (any case)')
+    .option('--due-before <date>', 'only tasks due before this date (YYYY-MM-DD)')
+}
+
+export function filterQuery (options: FilterOptions): { ready?: 'true', mine?: 'true', assignee?: string, label?: string, status?: string, text?: string, dueBefore?: string } {
+  if (options.dueBefore !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.dueBefore)) throw new UsageError(`--due-before takes a date YYYY-MM-DD, not ${options.dueBefore}`)
+  return {
+    ready: options.ready === true ? 'true' : undefined,
+    mine: options.mine === true ? 'true' : undefined,
+    assignee: options.assignee,
+    label: options.label,
+    status: options.status,
+    text: options.text,
+    dueBefore: options.dueBefore
+  }
+}
+
+/** A task's state for a table, marked when it is blocked or past its state's WIP limit. */
+export function statusText (style: Style, t: Pick<Task, 'status' | 'blocked' | 'overLimit'>): string {
+  return t.status + (t.blocked ? style.red(' (blocked)') : '') + (t.overLimit ? style.yellow(' (over limit)') : '')
+}
+
+/** Who a task is assigned to, for a table: `-` for nobody, and nothing more when it is its holder by claim alone. */
+export function assigneeText (t: Pick<Task, 'assignee' | 'assignedBy' | 'confirmed'>, names: Names): string {
+  if (t.assignee === null) return '-'
+  return named(names, t.assignee) + (t.assignedBy !== null && !t.confirmed ? ' (unclaimed)' : '')
+}
+
 function claimMessage (action: 'claim' | 'release', claim: Claim): string {
   if (action === 'release') return claim.holder === null ? `released task ${claim.task}; nobody holds it` : `released task ${claim.task}; ${claim.holder} holds it`
   const others = claim.claimants.length - 1
@@ -184,12 +267,15 @@ function renderTask (style: Style, d: TaskDetail, names: Names): string {
   const sections = [fields(style, [
     ['task', t.id],
     ['title', t.title],
-    ['status', t.status + (t.ready ? style.green(' (ready)') : '')],
+    ['status', statusText(style, t) + (t.ready ? style.green(' (ready)') : '')],
     ['estimate', t.estimate],
     ['labels', t.labels],
     ['due', t.due ?? '-'],
     ['waits for', t.dependencies],
     ['holder', t.holder === null ? '-' : named(names, t.holder, t.holder) + (t.contested ? style.yellow(' (contested)') : '')],
+    ['assignee', t.assignee === null
+      ? '-'
+      : named(names, t.assignee, t.assignee) + (t.assignedBy === null ? ' (holder)' : ` (assigned by ${named(names, t.assignedBy)}${t.confirmed ? ', confirmed by their claim' : ', not claimed yet'})`)],
     ['created', `${t.createdAt} by ${named(names, t.createdBy, t.createdBy)}`]
   ])]
   if (t.description !== '') sections.push(style.bold('Description') + '\n' + t.description)
@@ -205,7 +291,9 @@ function renderTask (style: Style, d: TaskDetail, names: Names): string {
     h.at.replace(/\.\d{3}Z$/, 'Z'),
     named(names, h.author, h.author),
     h.entry,
-    h.changes.map((c) => c === 'status' && h.status !== undefined ? `status ${h.status.from ?? '∅'} → ${h.status.to ?? '∅'}` : c).join(', ')
+    h.changes.map((c) => c === 'status' && h.status !== undefined
+      ? `status ${h.status.from ?? '∅'} → ${h.status.to ?? '∅'}`
+      : c === 'assigned' && typeof h.assignee === 'string' ? `assigned to ${named(names, h.assignee)}` : c).join(', ')
   ])))
   return sections.join('\n\n')
 }

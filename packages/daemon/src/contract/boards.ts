@@ -16,14 +16,32 @@ export const DependencyParamSchema = TaskParamSchema.extend({
 
 export const WorkflowSchema = z.object({
   states: z.array(z.object({ id: z.string(), name: z.string(), wip: z.number().int().optional() })),
-  transitions: z.record(z.string(), z.array(z.string())).optional().openapi({ description: 'per state, where a task may go; a state without an entry allows any move' }),
-  done: z.string()
+  transitions: z.union([z.literal('any'), z.record(z.string(), z.array(z.string()))]).openapi({
+    description: 'per state, where a task may go (a state without an entry allows any move), or "any": every move. A workflow stored before this was required reads as "any"'
+  }),
+  done: z.string(),
+  active: z.array(z.string()).optional().openapi({ description: 'states a task waiting on an unfinished dependency may not enter; default every state but the first' })
 }).openapi('Workflow')
 
 /** A workflow in a request: checked by the board (InvalidWorkflowError), not by the route. */
 export const WorkflowInputSchema = z.record(z.string(), z.unknown()).openapi('WorkflowInput', {
-  description: 'a Workflow: states [{ id, name, wip? }], transitions? { state: [states] }, done'
+  description: 'a Workflow: states [{ id, name, wip? }], transitions ({ state: [states] } or "any"; required), done, active?'
 })
+
+const stateRef = z.string().min(1).max(64)
+
+/** One change to a board's workflow, made on the workflow in force; the result is checked as a whole workflow. */
+export const WorkflowChangeSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('set-wip'), state: stateRef, wip: z.number().int().nullable().openapi({ description: 'the limit, or null for none' }) }),
+  z.object({ op: z.literal('add-state'), state: stateRef, name: z.string().optional(), after: stateRef.optional().openapi({ description: 'default: before the done state' }) }),
+  z.object({ op: z.literal('rename-state'), state: stateRef, name: z.string() }),
+  z.object({ op: z.literal('remove-state'), state: stateRef }),
+  z.object({ op: z.literal('allow'), from: stateRef, to: stateRef }),
+  z.object({ op: z.literal('disallow'), from: stateRef, to: stateRef }),
+  z.object({ op: z.literal('allow-any') }),
+  z.object({ op: z.literal('set-done'), state: stateRef }),
+  z.object({ op: z.literal('set-active'), states: z.array(stateRef).max(64).nullable().openapi({ description: 'null: the default, every state but the first' }) })
+]).openapi('WorkflowChange')
 
 export const CommentSchema = z.object({ id: z.string(), author: z.string(), at: z.string(), text: z.string() }).openapi('Comment')
 
@@ -40,10 +58,18 @@ export const TaskSchema = z.object({
   comments: z.array(CommentSchema),
   createdBy: z.string(),
   createdAt: z.string(),
+  entered: z.object({ at: z.string(), by: z.string() }).openapi({ description: 'when and by whom the task entered its state (its creation until it first moves)' }),
   holder: z.string().nullable().openapi({ description: 'who holds the task: the winning claim' }),
   contested: z.boolean().openapi({ description: 'more than one active claim' }),
-  ready: z.boolean().openapi({ description: 'not done, and every dependency done' })
+  assignee: z.string().nullable().openapi({ description: 'the person a board admin assigned, or else the holder; null for neither' }),
+  assignedBy: z.string().nullable().openapi({ description: 'who signed the assignment in force; null when the assignee is the holder by claim alone, or nobody' }),
+  confirmed: z.boolean().openapi({ description: 'the assignee holds the task (their claim confirms an assignment)' }),
+  ready: z.boolean().openapi({ description: 'not done, and every dependency done' }),
+  blocked: z.boolean().openapi({ description: "in one of the workflow's active states while a dependency is unfinished (concurrent edits can cross the rule)" }),
+  overLimit: z.boolean().openapi({ description: "past its state's WIP limit: of the state's tasks in the order they entered it, after the first wip" })
 }).openapi('Task')
+
+export const BoardTaskSchema = TaskSchema.extend({ board: z.string(), boardName: z.string() }).openapi('BoardTask')
 
 export const ClaimantSchema = z.object({ author: z.string(), ts: StampSchema, at: z.string(), entry: z.string() }).openapi('Claimant')
 
@@ -61,7 +87,8 @@ export const HistoryEventSchema = z.object({
   at: z.string().openapi({ description: 'the wall time of the stamp' }),
   type: z.string(),
   changes: z.array(z.string()),
-  status: z.object({ from: z.string().nullable(), to: z.string().nullable() }).optional()
+  status: z.object({ from: z.string().nullable(), to: z.string().nullable() }).optional(),
+  assignee: z.string().nullable().optional().openapi({ description: 'set by a task/assign entry: the person assigned, or null when cleared' })
 }).openapi('HistoryEvent')
 
 export const BoardSummarySchema = z.object({
@@ -139,7 +166,27 @@ export const MoveSchema = z.object({
   after: taskRef.optional().openapi({ description: 'place it just after this task of the column' })
 }).openapi('Move')
 
-export const StatusQuerySchema = z.object({ status: z.string().max(64).optional() })
+const flag = z.enum(['true', 'false']).optional()
+
+/** Filters of task lists; they combine (every one given must hold). */
+export const TaskQuerySchema = z.object({
+  status: z.string().max(64).optional().openapi({ description: 'only tasks in this state' }),
+  ready: flag.openapi({ description: 'true: only ready tasks (not done, every dependency done)' }),
+  mine: flag.openapi({ description: "true: only tasks this node's identity holds or is assigned" }),
+  assignee: z.string().min(1).max(128).optional().openapi({ description: 'only tasks assigned to (or held by) this identity' }),
+  label: z.string().max(64).optional().openapi({ description: 'only tasks with this label' }),
+  text: z.string().max(200).optional().openapi({ description: 'only tasks whose title or description contains this, ignoring case' }),
+  dueBefore: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').optional().openapi({ description: 'only tasks due before this date' })
+})
+
+/** `GET /api/v1/tasks`: the same filters, `mine` by default, and done tasks only when asked for by `status`. */
+export const MyTasksQuerySchema = TaskQuerySchema.extend({
+  mine: flag.openapi({ description: "default true: only tasks this node's identity holds or is assigned; false: every open task" })
+})
+
+export const AssignSchema = z.object({
+  assignee: z.string().min(1).max(128).nullable().openapi({ description: 'identity id, or null to clear the assignment' })
+}).openapi('Assignment')
 
 export const TaskDetailSchema = z.object({
   task: TaskSchema,
@@ -147,7 +194,10 @@ export const TaskDetailSchema = z.object({
   history: z.array(HistoryEventSchema)
 }).openapi('TaskDetail')
 
-export const ClaimResultSchema = ClaimSchema.extend({ entry: z.string() }).openapi('ClaimResult')
+export const ClaimResultSchema = ClaimSchema.extend({
+  entry: z.string(),
+  held: z.boolean().openapi({ description: 'this node holds the task after the entry (false: an earlier claim holds it)' })
+}).openapi('ClaimResult')
 
 export const boardRoutes = {
   createBoard: createRoute({
@@ -184,6 +234,20 @@ export const boardRoutes = {
     request: { params: BoardParamSchema, body: body(WorkflowInputSchema) },
     responses: { 200: json(z.object({ workflow: WorkflowSchema }), 'the workflow in force'), ...problems(400, 401, 403, 404) }
   }),
+  changeWorkflow: createRoute({
+    method: 'post',
+    path: '/api/v1/boards/{board}/workflow/changes',
+    summary: "Change one thing in the board's workflow (a WIP limit, a state, an allowed move, the done or active states); refused if the result is not a workflow, or removes a state tasks are in",
+    request: { params: BoardParamSchema, body: body(WorkflowChangeSchema) },
+    responses: { 200: json(z.object({ workflow: WorkflowSchema }), 'the workflow in force'), ...problems(400, 401, 403, 404) }
+  }),
+  myTasks: createRoute({
+    method: 'get',
+    path: '/api/v1/tasks',
+    summary: "Open tasks across every board this node holds: by default this node's own (held or assigned)",
+    request: { query: MyTasksQuerySchema },
+    responses: { 200: json(z.object({ tasks: z.array(BoardTaskSchema) }), 'tasks, by board name then workflow order'), ...problems(400, 401, 403) }
+  }),
   addTask: createRoute({
     method: 'post',
     path: '/api/v1/boards/{board}/tasks',
@@ -195,7 +259,7 @@ export const boardRoutes = {
     method: 'get',
     path: '/api/v1/boards/{board}/tasks',
     summary: 'Tasks by workflow state, then column order, with who holds each',
-    request: { params: BoardParamSchema, query: StatusQuerySchema },
+    request: { params: BoardParamSchema, query: TaskQuerySchema },
     responses: { 200: json(z.object({ tasks: z.array(TaskSchema) }), 'tasks'), ...problems(400, 401, 403, 404) }
   }),
   task: createRoute({
@@ -233,6 +297,13 @@ export const boardRoutes = {
     request: { params: TaskParamSchema },
     responses: { 200: json(ClaimResultSchema, 'the claim state after the entry'), ...problems(401, 403, 404) }
   }),
+  assignTask: createRoute({
+    method: 'put',
+    path: '/api/v1/boards/{board}/tasks/{task}/assignee',
+    summary: "Assign a task to a person, or clear its assignee (null): a task/assign entry, by the board's creator or an admin of its organization",
+    request: { params: TaskParamSchema, body: body(AssignSchema) },
+    responses: { 200: json(TaskSchema, 'the task'), ...problems(400, 401, 403, 404) }
+  }),
   releaseTask: createRoute({
     method: 'post',
     path: '/api/v1/boards/{board}/tasks/{task}/release',
@@ -264,6 +335,9 @@ export const boardRoutes = {
 }
 
 export type Task = z.infer<typeof TaskSchema>
+export type BoardTask = z.infer<typeof BoardTaskSchema>
+export type WorkflowChange = z.infer<typeof WorkflowChangeSchema>
+export type TaskQuery = z.infer<typeof TaskQuerySchema>
 export type Claim = z.infer<typeof ClaimSchema>
 export type Claimant = z.infer<typeof ClaimantSchema>
 export type HistoryEvent = z.infer<typeof HistoryEventSchema>

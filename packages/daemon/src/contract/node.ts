@@ -70,8 +70,8 @@ export const nodeRoutes = {
   events: createRoute({
     method: 'get',
     path: '/api/v1/events',
-    summary: 'Server-Sent Events: entry, fork, frozen, peer:connect, peer:disconnect, sync, board, claims',
-    description: '`board` ({ board, origin: local | remote }) when a board\'s document changes; `claims` ({ board }) when a claim or release is taken in. Each event has an increasing `id`; reconnecting with `Last-Event-ID` replays the buffered events after it (the last 1000). A keep-alive comment comes every 15 s.',
+    summary: 'Server-Sent Events: entry, fork, frozen, peer:connect, peer:disconnect, sync, board, claims, assignment',
+    description: '`board` ({ board, origin: local | remote }) when a board\'s document changes; `claims` ({ board }) when a claim or release is taken in; `assignment` ({ board, task, assignee (null: cleared), by, entry, origin: local | remote }) when a task/assign entry is taken in. Each event has an increasing `id`; reconnecting with `Last-Event-ID` replays the buffered events after it (the last 1000). A keep-alive comment comes every 15 s.',
     request: { headers: EventsHeadersSchema },
     responses: {
       200: { description: 'an event stream', content: { 'text/event-stream': { schema: z.string() } } },

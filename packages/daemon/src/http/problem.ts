@@ -44,6 +44,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   // a request the board's rules refuse in its current state
   TransitionError: 409,
   WipLimitError: 409,
+  BlockedTaskError: 409,
   DependencyCycleError: 409,
   // who is asking
   AuthenticationError: 401,

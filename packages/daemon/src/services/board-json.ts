@@ -1,4 +1,4 @@
-import type { BoardReplica, Claimant as BoardClaimant, HistoryEvent as BoardHistoryEvent, Task as BoardTask, TaskClaim } from '@mutual/board'
+import { overLimit, type BoardReplica, type Claimant as BoardClaimant, type HistoryEvent as BoardHistoryEvent, type Task as BoardTask, type TaskAssignment, type TaskClaim } from '@mutual/board'
 import type { Claim, Claimant, HistoryEvent, Task } from '../contract/index.js'
 
 /** The board package's values as the API shows them (the contract's Task, Claim, HistoryEvent). */
@@ -16,22 +16,51 @@ export function claimJson (task: string, claim: TaskClaim | undefined): Claim {
   }
 }
 
-/** Every task of a board, in workflow then column order, with who holds it and whether it is ready. */
-export function tasksJson (replica: BoardReplica): Task[] {
-  const claims = replica.claims()
-  const ready = new Set(replica.board.ready().map((t) => t.id))
-  return replica.board.tasks().map((t) => taskJson(t, claims.get(t.id), ready.has(t.id)))
+/** What a task's JSON reads from the rest of its board, computed once per board. */
+export interface TaskContext {
+  claims: Map<string, TaskClaim>
+  assignments: Map<string, TaskAssignment>
+  ready: Set<string>
+  blocked: Set<string>
+  overLimit: Set<string>
 }
 
-export function taskJson (task: BoardTask, claim: TaskClaim | undefined, ready: boolean): Task {
+export function taskContext (replica: BoardReplica): TaskContext {
+  const board = replica.board
+  return {
+    claims: replica.claims(),
+    assignments: replica.assignments(),
+    ready: new Set(board.ready().map((t) => t.id)),
+    blocked: new Set(board.blocked().map((t) => t.id)),
+    overLimit: overLimit(board.tasks(), board.workflow())
+  }
+}
+
+/** Every task of a board, in workflow then column order, with who holds it and whether it is ready. */
+export function tasksJson (replica: BoardReplica): Task[] {
+  const ctx = taskContext(replica)
+  return replica.board.tasks().map((t) => taskJson(t, ctx))
+}
+
+/** A task as the API shows it. Its assignee is the person assigned, or else its holder by claim. */
+export function taskJson (task: BoardTask, ctx: TaskContext): Task {
+  const claim = ctx.claims.get(task.id)
+  const assignment = ctx.assignments.get(task.id)
+  const holder = claim?.holder ?? null
   return {
     ...task,
     labels: [...task.labels],
     dependencies: [...task.dependencies],
     comments: task.comments.map((c) => ({ ...c })),
-    holder: claim?.holder ?? null,
+    entered: { ...task.entered },
+    holder,
     contested: claim?.contested ?? false,
-    ready
+    assignee: assignment?.assignee ?? holder,
+    assignedBy: assignment?.assignedBy ?? null,
+    confirmed: assignment === undefined ? holder !== null : assignment.confirmed,
+    ready: ctx.ready.has(task.id),
+    blocked: ctx.blocked.has(task.id),
+    overLimit: ctx.overLimit.has(task.id)
   }
 }
 
@@ -45,5 +74,6 @@ export function historyJson (event: BoardHistoryEvent): HistoryEvent {
     changes: event.changes
   }
   if (event.status !== undefined) out.status = event.status
+  if (event.assignee !== undefined) out.assignee = event.assignee
   return out
 }

@@ -1,12 +1,13 @@
-import { createBoard, validateWorkflow, UnknownTaskError, type Board, type BoardReplica } from '@mutual/board'
+import { changeWorkflow, createBoard, validateWorkflow, taskAssignSchema, InvalidTaskError, UnknownTaskError, type Board, type BoardReplica } from '@mutual/board'
 import { UnknownSpaceError, vectorSize, type Log } from '@mutual/log'
 import { topicOf, type MutualNode } from '@mutual/node'
 import { ROLES, UnauthorizedError, type Identity } from '@mutual/protocol'
-import { announceSpace, createGrantedSpace, currentAdmins, grantingOrg, type OrgRegistry } from '@mutual/org'
-import type { BoardDetail, BoardSummary, ClaimResult, CreatedBoard, RemovedWriter, Task, TaskDetail, Workflow } from '../contract/index.js'
+import { announceSpace, createGrantedSpace, currentAdmins, grantingOrg, roleRefs, type OrgRegistry } from '@mutual/org'
+import type { BoardDetail, BoardSummary, BoardTask, ClaimResult, CreatedBoard, RemovedWriter, Task, TaskDetail, TaskQuery, Workflow, WorkflowChange } from '../contract/index.js'
 import type { Boards } from './board-replicas.js'
 import type { SpaceKeys } from './space-keys.js'
-import { claimJson, historyJson, taskJson, tasksJson } from './board-json.js'
+import { claimJson, historyJson, taskContext, taskJson, tasksJson } from './board-json.js'
+import { taskFilter } from './task-filter.js'
 
 export interface BoardServiceInit {
   log: Log
@@ -123,16 +124,62 @@ export class BoardService {
     return { workflow: replica.board.workflow() }
   }
 
+  /** One change to the workflow in force (`changeWorkflow`), written as `setWorkflow` writes a whole one. */
+  async changeWorkflow (board: string, change: WorkflowChange): Promise<{ workflow: Workflow }> {
+    const replica = await this.init.replicas.open(board)
+    await this.write(replica, (b) => { b.setWorkflow(changeWorkflow(b.workflow(), change)) })
+    return { workflow: replica.board.workflow() }
+  }
+
   async addTask (board: string, fields: TaskFields & { title: string, status?: string }): Promise<Task> {
     const replica = await this.init.replicas.open(board)
     const id = await this.write(replica, (b) => b.addTask(fields))
     return this.taskOf(replica, id)
   }
 
-  async tasks (board: string, filter: { status?: string } = {}): Promise<Task[]> {
+  /** A board's tasks that pass every filter given. */
+  async tasks (board: string, query: TaskQuery = {}): Promise<Task[]> {
     const replica = await this.init.replicas.open(board)
-    const { status } = filter
-    return tasksJson(replica).filter((t) => status === undefined || status === '' || t.status === status)
+    const keep = taskFilter(query, this.init.identity.id, replica.board.workflow().done, { open: false })
+    return tasksJson(replica).filter(keep)
+  }
+
+  /**
+   * Open tasks (not done, unless `status` asks for a state) of every board held here that pass
+   * the filters; by default this node's own: held or assigned (`mine`).
+   */
+  myTasks (query: TaskQuery = {}): BoardTask[] {
+    const filter = { ...query, mine: query.mine ?? 'true' }
+    const out: BoardTask[] = []
+    for (const summary of this.list()) {
+      const replica = this.init.replicas.list().find((r) => r.space === summary.board)
+      if (replica === undefined) continue
+      const keep = taskFilter(filter, this.init.identity.id, replica.board.workflow().done, { open: query.status === undefined })
+      for (const t of tasksJson(replica)) if (keep(t)) out.push({ ...t, board: summary.board, boardName: summary.name })
+    }
+    return out
+  }
+
+  /**
+   * Assigns a task (or clears its assignee): a `task/assign` entry. Only the board's creator, or
+   * an admin of the organization the board is granted to, whose entry then names their admin proof.
+   */
+  async assign (board: string, task: string, assignee: string | null): Promise<Task> {
+    const { log, identity, orgs } = this.init
+    const replica = await this.init.replicas.open(board)
+    if (!taskAssignSchema.shape.assignee.safeParse(assignee).success) throw new InvalidTaskError(`assignee ${String(assignee).slice(0, 128)} is not an identity id`)
+    if (replica.board.task(task) === undefined) throw new UnknownTaskError(`no task ${task} on board ${replica.space}`)
+    let refs
+    if (identity.id !== replica.creator) {
+      const org = this.orgOf(board)
+      const state = org === null ? undefined : orgs.state(org)
+      if (state === undefined || !currentAdmins(state).includes(identity.id)) {
+        throw new UnauthorizedError(`only the board's creator (${replica.creator})${org === null ? '' : ` or an admin of its organization ${org}`} assigns tasks; this node is neither`)
+      }
+      refs = await roleRefs(log, board, { grant: undefined, state, member: identity.id, roles: ['admin'] })
+    }
+    await replica.assign(task, assignee, refs)
+    return this.taskOf(replica, task)
   }
 
   async task (board: string, task: string): Promise<TaskDetail> {
@@ -178,7 +225,8 @@ export class BoardService {
     // A release may name a task deleted since it was claimed; anything else must be on the board.
     if (replica.board.task(task) === undefined && !(action === 'release' && held)) throw new UnknownTaskError(`no task ${task} on board ${replica.space}`)
     const entry = action === 'claim' ? await replica.claim(task) : await replica.release(task)
-    return { ...claimJson(task, replica.claims().get(task)), entry: entry.id.toString() }
+    const claim = replica.claims().get(task)
+    return { ...claimJson(task, claim), entry: entry.id.toString(), held: claim?.holder === this.init.identity.id }
   }
 
   private async change (board: string, task: string, fn: (b: Board) => void): Promise<Task> {
@@ -199,8 +247,7 @@ export class BoardService {
   private taskOf (replica: BoardReplica, id: string): Task {
     const task = replica.board.task(id)
     if (task === undefined) throw new UnknownTaskError(`no task ${id} on board ${replica.space}`)
-    const ready = replica.board.ready().some((t) => t.id === id)
-    return taskJson(task, replica.claims().get(id), ready)
+    return taskJson(task, taskContext(replica))
   }
 
   private async writable (replica: BoardReplica): Promise<boolean> {

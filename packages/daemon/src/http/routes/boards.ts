@@ -12,11 +12,17 @@ export function boardRoutes (app: OpenAPIHono, ctx: HttpContext): void {
     return c.json(await boards.removeWriter(board, writer), 200)
   })
   app.openapi(routes.setWorkflow, async (c) => c.json(await boards.setWorkflow(c.req.valid('param').board, c.req.valid('json')), 200))
+  app.openapi(routes.changeWorkflow, async (c) => c.json(await boards.changeWorkflow(c.req.valid('param').board, c.req.valid('json')), 200))
 }
 
 export function taskRoutes (app: OpenAPIHono, ctx: HttpContext): void {
   const { boards } = ctx.services
   app.openapi(routes.addTask, async (c) => c.json(await boards.addTask(c.req.valid('param').board, c.req.valid('json')), 201))
+  app.openapi(routes.myTasks, (c) => c.json({ tasks: boards.myTasks(c.req.valid('query')) }, 200))
+  app.openapi(routes.assignTask, async (c) => {
+    const { board, task } = c.req.valid('param')
+    return c.json(await boards.assign(board, task, c.req.valid('json').assignee), 200)
+  })
   app.openapi(routes.listTasks, async (c) => c.json({ tasks: await boards.tasks(c.req.valid('param').board, c.req.valid('query')) }, 200))
   app.openapi(routes.task, async (c) => {
     const { board, task } = c.req.valid('param')
