@@ -44,7 +44,7 @@ describe('mutual board', () => {
     expect(human.stdout).toMatch(/^b\w+\n$/)
     expect(human.stderr).toMatch(/created board "Launch"/)
     board = human.stdout.trim()
-    const workflow = '{"states":[{"id":"open","name":"Open"},{"id":"closed","name":"Closed"}],"done":"closed"}'
+    const workflow = '{"states":[{"id":"open","name":"Open"},{"id":"closed","name":"Closed"}],"transitions":"any","done":"closed"}'
     const created = await json(['board', 'create', 'Support', '--workflow', workflow])
     expect(created.board).toMatch(/^b\w+$/)
     expect((await json(['board', 'workflow', created.board])).workflow).toEqual(JSON.parse(workflow))
@@ -143,9 +143,10 @@ describe('mutual task', () => {
     const human = await run(['task', 'list', board])
     expect(human.code).toBe(0)
     const lines = human.stdout.trim().split('\n')
-    expect(lines[0]).toMatch(/^TASK\s+STATUS\s+TITLE\s+EST\s+HOLDER\s+LABELS\s+DUE$/)
-    expect(lines[1]).toMatch(new RegExp(`^${review}\\s+todo\\s+Review the spec\\s+1\\s+-$`))
-    expect(lines[2]).toMatch(new RegExp(`^${spec}\\s+doing\\s+Write the spec \\(v2\\)\\s+3\\s+12D3KooW\\S+…\\S{4}\\s+docs, v1$`))
+    expect(lines[0]).toMatch(/^TASK\s+STATUS\s+TITLE\s+EST\s+HOLDER\s+ASSIGNEE\s+LABELS\s+DUE$/)
+    expect(lines[1]).toMatch(new RegExp(`^${review}\\s+todo\\s+Review the spec\\s+1\\s+-\\s+-$`))
+    // Its holder by claim is its assignee, no one having assigned it.
+    expect(lines[2]).toMatch(new RegExp(`^${spec}\\s+doing\\s+Write the spec \\(v2\\)\\s+3\\s+(12D3KooW\\S+…\\S{4})\\s+\\1\\s+docs, v1$`))
     const { tasks } = await json(['task', 'list', board])
     expect(tasks.map((t: any) => [t.id, t.status, t.holder])).toEqual([[review, 'todo', null], [spec, 'doing', daemon.ready.id]])
     expect((await json(['task', 'list', board, '--status', 'doing'])).tasks.map((t: any) => t.id)).toEqual([spec])
@@ -208,14 +209,15 @@ describe('mutual board show and workflow', () => {
   it('workflow: show, replace, and refuse one that drops a state in use', async () => {
     const human = await run(['board', 'workflow', board])
     expect(human.code).toBe(0)
-    expect(human.stdout).toMatch(/^STATE\s+NAME\s+WIP\s+MOVES TO\s+DONE$/m)
-    expect(human.stdout).toMatch(/^doing\s+Doing\s+-\s+todo, review$/m)
-    expect(human.stdout).toMatch(/^done\s+Done\s+-\s+review\s+yes$/m)
-    const next = { states: [{ id: 'todo', name: 'To do' }, { id: 'doing', name: 'Doing', wip: 2 }, { id: 'done', name: 'Done' }], done: 'done' }
+    expect(human.stdout).toMatch(/^STATE\s+NAME\s+WIP\s+MOVES TO\s+ACTIVE\s+DONE$/m)
+    expect(human.stdout).toMatch(/^todo\s+To do\s+-\s+doing$/m)
+    expect(human.stdout).toMatch(/^doing\s+Doing\s+-\s+todo, review\s+yes$/m)
+    expect(human.stdout).toMatch(/^done\s+Done\s+-\s+review\s+yes\s+yes$/m)
+    const next = { states: [{ id: 'todo', name: 'To do' }, { id: 'doing', name: 'Doing', wip: 2 }, { id: 'done', name: 'Done' }], transitions: 'any', done: 'done' }
     const set = await run(['board', 'workflow', board, '--set', JSON.stringify(next), '--json'])
     expect(set.code).toBe(0)
     expect(JSON.parse(set.stdout)).toEqual({ workflow: next })
-    const drops = await run(['board', 'workflow', board, '--set', '{"states":[{"id":"todo","name":"To do"}],"done":"todo"}'])
+    const drops = await run(['board', 'workflow', board, '--set', '{"states":[{"id":"todo","name":"To do"}],"transitions":"any","done":"todo"}'])
     expect(drops.code).toBe(4)
     expect(drops.stderr).toMatch(/drops.*InvalidWorkflowError/)
   })

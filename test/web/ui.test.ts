@@ -133,7 +133,7 @@ describe('web UI, two daemons, two browsers', () => {
   }, 60_000)
 
   it('shows a WIP-limit refusal and puts the card back', async () => {
-    const wf = { states: [{ id: 'todo', name: 'To do' }, { id: 'doing', name: 'Doing', wip: 1 }, { id: 'review', name: 'Review' }, { id: 'done', name: 'Done' }], done: 'done' }
+    const wf = { states: [{ id: 'todo', name: 'To do' }, { id: 'doing', name: 'Doing', wip: 1 }, { id: 'review', name: 'Review' }, { id: 'done', name: 'Done' }], transitions: 'any', done: 'done' }
     const limited = (await a.api<{ board: string }>('/boards', { body: { name: 'Limits', workflow: wf } })).board
     await a.api(`/boards/${limited}/tasks`, { body: { title: 'Busy', status: 'doing' } })
     await a.api(`/boards/${limited}/tasks`, { body: { title: 'Waiting' } })

@@ -39,7 +39,7 @@ export class DependencyCycleError extends BoardError {
   override name = 'DependencyCycleError'
 }
 
-/** A workflow that names unknown states, repeats a state, lacks its done state, or drops a state tasks are in. */
+/** A workflow that names unknown states, repeats a state, lacks its done state, lists no allowed move (unless `transitions: "any"`), or drops a state tasks are in. */
 export class InvalidWorkflowError extends BoardError {
   override name = 'InvalidWorkflowError'
 }

@@ -165,7 +165,9 @@ describe('boards', () => {
   it('creates a board with its own workflow, and refuses a bad one', async () => {
     refused(await post('/boards', { name: 'bad', workflow: { states: [], done: 'x' } }), 400, 'InvalidWorkflowError')
     refused(await post('/boards', { name: '' }), 400, 'InvalidRequestError')
-    const workflow = { states: [{ id: 'open', name: 'Open' }, { id: 'closed', name: 'Closed' }], done: 'closed' }
+    const workflow = { states: [{ id: 'open', name: 'Open' }, { id: 'closed', name: 'Closed' }], transitions: 'any', done: 'closed' }
+    // Without allowed moves it is refused, unless it says `any`.
+    refused(await post('/boards', { name: 'Support', workflow: { ...workflow, transitions: undefined } }), 400, 'InvalidWorkflowError')
     const created = await post('/boards', { name: 'Support', workflow })
     expect(created.status).toBe(201)
     expect((await get(`/boards/${created.body.board}`)).body.workflow).toEqual(workflow)

@@ -51,7 +51,10 @@ export function registerTask (program: Command): void {
       const client = await ctx.client()
       const result = await client.call('listTasks', { params: { board }, query }, { signal: ctx.signal })
       if (!ctx.out.json && result.tasks.length === 0) {
-        ctx.out.message(Object.values(query).every((v) => v === undefined) ? 'no tasks yet (add one with `mutual task add <board> <title>`)' : 'no tasks match')
+        const given = Object.entries(query).filter(([, v]) => v !== undefined).map(([k]) => k)
+        ctx.out.message(given.length === 0
+          ? 'no tasks yet (add one with `mutual task add <board> <title>`)'
+          : given.length === 1 && given[0] === 'status' ? `no tasks in "${query.status ?? ''}"` : 'no tasks match the filters')
         return
       }
       await showNamed(ctx, client, result, (style, names) => table(style, ['TASK', 'STATUS', 'TITLE', 'EST', 'HOLDER', 'ASSIGNEE', 'LABELS', 'DUE'], result.tasks.map((t) => [
