@@ -92,7 +92,7 @@ async function run (seed: number, steps: number): Promise<void> {
     } catch (err) {
       // The model refuses some random moves (a forbidden transition, a cycle, a WIP limit): fine.
       const name = (err as Error).name
-      if (!['TransitionError', 'WipLimitError', 'DependencyCycleError', 'UnknownTaskError', 'InvalidTaskError'].includes(name)) throw err
+      if (!['TransitionError', 'WipLimitError', 'BlockedTaskError', 'DependencyCycleError', 'UnknownTaskError', 'InvalidTaskError'].includes(name)) throw err
     }
     if (random() < 0.3) await sleep(5)
   }
