@@ -195,7 +195,7 @@ export function shellWords (line: string, vars: Map<string, string>): string[] {
 
 // Commands that only read: when their output does not match yet, they run again until it does
 // (replication takes a moment), as a person would look again. Nothing else is ever repeated.
-const READS = new Set(['status', 'id', 'peers', 'doctor', 'show', 'list', 'entries', 'vector', 'invites', 'members', 'workflow'])
+const READS = new Set(['status', 'id', 'peers', 'doctor', 'show', 'list', 'entries', 'vector', 'invites', 'members', 'workflow', 'tasks'])
 
 interface Ran {
   code: number | null
@@ -271,7 +271,9 @@ export class Session {
       await this.daemon(where, step, words.slice(1), expected)
       return
     }
-    const reads = (READS.has(named[0]) || READS.has(named[1])) && !words.includes('--set') && !step.hidden
+    // `board workflow <board> <change>…` writes, as `--set` does.
+    const changes = named[1] === 'workflow' && named.length > 3
+    const reads = (READS.has(named[0]) || READS.has(named[1])) && !words.includes('--set') && !changes && !step.hidden
     let ran = await this.exec(words.slice(1), assign !== null)
     if (!step.hidden && !this.bindings.match(expected, ran.shown) && reads) {
       await eventually(async () => {
