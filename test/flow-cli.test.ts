@@ -257,3 +257,36 @@ describe('workflow by commands', () => {
     await eventually(async () => (await workflow()).states.find((s: any) => s.id === 'doing').wip === 3, 20_000, "Bob's limit on a")
   })
 })
+
+describe('assignment on an organization board', () => {
+  it('an org admin who did not create the board assigns; a member who did not create it is refused, nothing stored', async () => {
+    const c = await startDaemon(tempHome())
+    try {
+      const org = await ok(a, ['org', 'create', 'Acme'])
+      for (const d of [b, c]) expect(await ok(d, ['join', await ok(a, ['invite', org, '--roles', 'member'])])).toBe(org)
+      await eventually(async () => (await mutual(['org', 'show', org, '--home', b.home])).code === 0, 15_000, 'the org at b')
+      const made = await mutual(['board', 'create', 'Acme work', '--org', org, '--home', b.home])
+      expect(made.code, made.stderr).toBe(0)
+      const orgBoard = made.stdout.trim()
+      const task = await ok(b, ['task', 'add', orgBoard, 'Plan the quarter'])
+      const on = async (d: DaemonProcess): Promise<any> => (await api(d, 'GET', `/boards/${orgBoard}/tasks/${task}`)).body.task
+      await eventually(async () => (await on(a))?.id === task && (await on(c))?.id === task, 20_000, 'the org board at a and c')
+
+      // The member c writes the board but does not administer it.
+      const refused = await run(c, ['task', 'assign', orgBoard, task, c.ready.id, '--json'])
+      expect(refused.code).toBe(4)
+      expect(errorOf(refused.stderr)).toMatchObject({ name: 'UnauthorizedError' })
+      expect((await api(c, 'GET', `/spaces/${orgBoard}/vector`)).body.vector[c.ready.id]).toBeUndefined()
+
+      // The org's admin a assigns to c; every node takes the entry (its refs prove a is an admin).
+      await ok(a, ['task', 'assign', orgBoard, task, c.ready.id])
+      for (const d of [a, b, c]) {
+        await eventually(async () => (await on(d))?.assignee === c.ready.id, 20_000, `the assignment at ${d.ready.id}`)
+        expect(await on(d)).toMatchObject({ assignee: c.ready.id, assignedBy: a.ready.id })
+      }
+      expect((await json(c, ['tasks'])).tasks.map((t: any) => t.id)).toEqual([task])
+    } finally {
+      expect(await c.stop()).toBe(0)
+    }
+  }, 120_000)
+})
