@@ -50,7 +50,10 @@ describe('a board shared by two daemons', () => {
     await ok(alice, ['task', 'claim', board, spec])
     await ok(alice, ['task', 'move', board, ship, 'doing'])
     await eventually(async () => (await tasksOf(bob, board)).some((t) => t.id === spec && t.holder === alice.ready.id), 15_000, "alice's claim to reach bob")
-    await ok(bob, ['task', 'claim', board, spec])
+    // Bob's claim is recorded behind Alice's: it exits 4 and says who holds the task.
+    const behind = await mutual(['task', 'claim', board, spec, '--home', bob.home])
+    expect(behind.code).toBe(4)
+    expect(behind.stderr).toContain('ClaimHeldError')
     await ok(bob, ['task', 'claim', board, ship])
 
     await eventually(async () => view(await tasksOf(alice, board)) === view(await tasksOf(bob, board)), 20_000, 'both boards to agree')
