@@ -47,7 +47,7 @@ describe('readImportCsv', () => {
 describe('boardCsv', () => {
   it('is read back as the same titles, statuses, labels and estimates', () => {
     const task = (id: string, fields: Partial<Task & { holder: string | null }>): Task & { holder: string | null } => ({
-      id, title: '', description: '', status: 'todo', rank: 'a0', estimate: 0, labels: [], dependencies: [], due: null, comments: [], createdBy: '', createdAt: '', holder: null, ...fields
+      id, title: '', description: '', status: 'todo', rank: 'a0', estimate: 0, labels: [], dependencies: [], due: null, comments: [], createdBy: '', createdAt: '', entered: { at: '', by: '' }, holder: null, ...fields
     })
     const tasks = [
       task('a', { title: 'Quote "this", please', description: 'multi\nline', status: 'doing', estimate: 2.5, labels: ['x', 'y z'], due: '2026-12-01' }),
