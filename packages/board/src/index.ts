@@ -11,11 +11,11 @@ export { type Task, type Comment, type NewTask, type TaskEdit, LIMITS } from './
 export { type Workflow, type WorkflowState, defaultWorkflow, validateWorkflow, allowsTransition } from './workflow.js'
 export {
   boardRecordTypes, boardUpdateSchema, boardGrantSchema, taskClaimSchema, BOARD_UPDATE, BOARD_GRANT, BOARD_REMOVE, boardRemoveSchema, type BoardRemoveBody, TASK_CLAIM, TASK_RELEASE, MAX_TASK_ID,
-  type BoardUpdateBody, type BoardGrantBody, type TaskClaimBody
+  BOARD_MARKET, boardMarketSchema, type BoardMarketBody, type BoardUpdateBody, type BoardGrantBody, type TaskClaimBody
 } from './records.js'
 export { boardAuthorizer, boardUpdateRule } from './authorize.js'
 export { checkUpdate, checkUpdateOnce, updateDecodes, MAX_UPDATE_BYTES, type UpdateShape } from './update-check.js'
-export { claimState, claimRecord, type ClaimRecord, type Claimant, type TaskClaim } from './claims.js'
+export { claimState, claimRecord, handoverRecord, HANDOVER, type ClaimRecord, type Claimant, type TaskClaim } from './claims.js'
 export { workload } from './workload.js'
 export { taskHistory, boardHistory, type HistoryEvent } from './history.js'
 export {

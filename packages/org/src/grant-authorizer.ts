@@ -7,6 +7,7 @@ import { SPACE_POLICY, type SpacePolicyBody } from './grant-records.js'
 import { MisplacedRecordError, MissingEvidenceError, RevokedError, RoleNotAllowedError } from './errors.js'
 import { ROLE_WRITES, adminsWriteUnder, mayWriteType, type Role, type RoleWrites } from './roles.js'
 import { resolveSource, type OrgSource, type OrgSourceInit } from './source.js'
+import { handoverIn } from './market/handover.js'
 
 export const SPACE_KEY = 'space/key'
 
@@ -35,6 +36,10 @@ export interface GrantAuthorizerInit {
  * The credential must name the author, hold a granted role and be unexpired at the entry's
  * stamp; the author must not be cut off at this seq in this space by a revocation the registry
  * knows; and the granted roles they hold must allow the entry's type (ROLE_WRITES).
+ *
+ * In a board, an author may instead name a market acceptance handing them one of its tasks,
+ * with the board's policy and the acceptor's admin proof (`handoverIn`): they then write as a
+ * member would.
  */
 export function grantAuthorizer (init: GrantAuthorizerInit = {}): Authorizer {
   const fallback = init.fallback ?? genesisPolicy()
@@ -56,6 +61,11 @@ export function grantAuthorizer (init: GrantAuthorizerInit = {}): Authorizer {
       } catch (err) {
         if (!(err instanceof UnauthorizedError)) throw err
         refused = err
+      }
+      // A market acceptance that handed a task of this board to the author: they write as a member.
+      if (kind === 'board' && handoverIn(entry, genesis, refs, resolveSource(init.orgs)) !== undefined) {
+        if (!mayWriteType(['member'], type, table)) throw new RoleNotAllowedError(`a hand-over does not let ${author} write ${type}`)
+        return
       }
       const policy = policyIn(entry.space, genesis, refs)
       if (policy === undefined) throw refused
