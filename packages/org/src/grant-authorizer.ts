@@ -1,13 +1,14 @@
-import { UnauthorizedError, type GenesisBody, type SignedEntry } from '@mutual/protocol'
+import { UnauthorizedError, type SignedEntry } from '@mutual/protocol'
 import { genesisPolicy, type Authorizer } from '@mutual/log'
-import { isEntry } from './entries.js'
 import { adminProof, credentialsOf } from './evidence.js'
-import { federationOrgsIn } from './federation.js'
 import { SPACE_POLICY, type SpacePolicyBody } from './grant-records.js'
 import { MisplacedRecordError, MissingEvidenceError, RevokedError, RoleNotAllowedError } from './errors.js'
 import { ROLE_WRITES, adminsWriteUnder, mayWriteType, type Role, type RoleWrites } from './roles.js'
 import { resolveSource, type OrgSource, type OrgSourceInit } from './source.js'
 import { handoverIn } from './market/handover.js'
+import { grantsIn, policyIn } from './policy-grants.js'
+
+export { grantsIn, policyIn }
 
 export const SPACE_KEY = 'space/key'
 
@@ -75,26 +76,6 @@ export function grantAuthorizer (init: GrantAuthorizerInit = {}): Authorizer {
       }
     }
   }
-}
-
-/** The space's policy among refs: the creator's seq 2 `space/policy` of this space. */
-export function policyIn (space: string, genesis: SignedEntry<GenesisBody>, refs: SignedEntry[]): SignedEntry<SpacePolicyBody> | undefined {
-  return refs.find((r) => isEntry(r, SPACE_POLICY, space) && r.entry.author === genesis.entry.author && r.entry.seq === 2) as SignedEntry<SpacePolicyBody> | undefined
-}
-
-/** org → roles the policy grants its members, federations resolved from refs (only those shown in force). */
-export function grantsIn (policy: SpacePolicyBody, refs: SignedEntry[]): Map<string, Set<Role>> {
-  const out = new Map<string, Set<Role>>()
-  const add = (org: string, roles: readonly Role[]): void => {
-    const set = out.get(org) ?? new Set<Role>()
-    for (const r of roles) set.add(r)
-    out.set(org, set)
-  }
-  for (const g of policy.grants) {
-    if ('org' in g) add(g.org, g.roles)
-    else for (const org of federationOrgsIn(g.federation, refs) ?? []) add(org, g.roles)
-  }
-  return out
 }
 
 /** The granted roles the author holds for this entry; throws the most telling error when none. */
