@@ -61,8 +61,9 @@ export function claimRecord (entry: SignedEntry): ClaimRecord | undefined {
  *
  * A hand-over outranks every claim, earlier or later: the latest hand-over of a task (by stamp,
  * then id) makes its applicant the holder from its stamp on, until the applicant releases the
- * task with a release stamped after it; the other active claimants stay listed behind them, and
- * the task is not contested (a board admin decided it).
+ * task with a release stamped after it (a claim of theirs after that is an ordinary claim); the
+ * other active claimants stay listed behind them, and the task is not contested (a board admin
+ * decided it).
  */
 export function claimState (entries: Iterable<SignedEntry | ClaimRecord>): Map<string, TaskClaim> {
   const byTask = new Map<string, Map<string, ClaimRecord[]>>()
@@ -92,9 +93,8 @@ export function claimState (entries: Iterable<SignedEntry | ClaimRecord>): Map<s
       let open: ClaimRecord | undefined
       for (const r of records) open = r.type === TASK_RELEASE ? undefined : open ?? r
       if (handover !== undefined && author === handover.author) {
-        // The applicant's own records after the hand-over: the last one (by seq) says whether they let it go.
-        const after = records.filter((r) => compareStamps(r.ts, handover.ts) > 0)
-        if (after.length > 0 && after[after.length - 1].type === TASK_RELEASE) handedOver = false
+        // A release stamped after the hand-over lets it go for good; claiming again is an ordinary claim.
+        if (records.some((r) => r.type === TASK_RELEASE && compareStamps(r.ts, handover.ts) > 0)) handedOver = false
         if (handedOver) continue
       }
       if (open !== undefined) claimants.push({ author, ts: open.ts, entry: open.id })
