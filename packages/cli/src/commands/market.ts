@@ -1,4 +1,4 @@
-import type { Command } from 'commander'
+import { InvalidArgumentError, type Command } from 'commander'
 import { contextFromArgs } from '../context.js'
 import { named } from '../format.js'
 import { showNamed } from '../names.js'
@@ -9,6 +9,10 @@ import { spaceArg } from './org.js'
 
 const marketId = ref('market')
 const entryId = spaceArg('an entry id')
+const announcementRef = (text: string): string => {
+  if (text.length === 0 || text.length > 128) throw new InvalidArgumentError(`"${text.slice(0, 128)}" is neither an announcement id nor a task id`)
+  return text
+}
 
 export function registerMarket (program: Command): void {
   registerBoardMarket(program)
@@ -35,7 +39,7 @@ export function registerMarket (program: Command): void {
       if (id === undefined) {
         const result = await client.call('listMarkets', {}, { signal: ctx.signal })
         if (!ctx.out.json && result.markets.length === 0) {
-          ctx.out.message('no markets known here (an org you follow lists its markets; create one with `mutual org space <name> --org <org> --kind market`)')
+          ctx.out.message('no markets known here (follow an org with `mutual space join <org>` to see its markets; create one with `mutual market create <name> --org <org>`)')
           return
         }
         await showNamed(ctx, client, result, (style, names) => table(style, ['MARKET', 'NAME', 'BELONGS TO', 'FOLLOWING'], result.markets.map((m) => [
@@ -86,7 +90,7 @@ export function registerMarket (program: Command): void {
   market.command('apply')
     .description('apply for an announced task; prints the application id')
     .argument('<market>', 'the market: id, id prefix or name', marketId)
-    .argument('<announcement>', 'the announcement id', entryId)
+    .argument('<announcement>', 'the announcement id, or the id of an announced board task', announcementRef)
     .option('--note <text>', 'a note to the announcer')
     .action(async (id: string, announcement: string, options: { note?: string }, ...args: unknown[]) => {
       const ctx = contextFromArgs(args)

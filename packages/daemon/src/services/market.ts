@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { CID, Identity, SignedEntry } from '@mutual/protocol'
+import { parseCid, type CID, type Identity, type SignedEntry } from '@mutual/protocol'
 import { UnknownSpaceError, type Log } from '@mutual/log'
 import type { MutualNode } from '@mutual/node'
 import { UnknownTaskError } from '@mutual/board'
@@ -124,9 +124,10 @@ export class MarketService {
     return entryToJson(await this.init.log.append(this.init.identity, market, TASK_ANNOUNCE, body))
   }
 
+  /** Applies for an announcement, named by its id or by the board task it announces (the earliest such). */
   async apply (market: string, announcement: string, note?: string): Promise<Entry> {
     this.held(market)
-    const ann = await this.byId(market, announcement, TASK_ANNOUNCE)
+    const ann = parseCid(announcement) !== undefined ? await this.byId(market, announcement, TASK_ANNOUNCE) : await this.announcementOf(market, announcement)
     return entryToJson(await this.init.log.append<ApplyBody>(this.init.identity, market, TASK_APPLY, { announcement: ann.id, note: note ?? '' }, [ann.id]))
   }
 
@@ -158,6 +159,12 @@ export class MarketService {
       refs.push(...proof)
     }
     return entryToJson(await log.append(identity, market, TASK_ACCEPT, body, [...new Map(refs.map((r) => [r.toString(), r])).values()]))
+  }
+
+  private async announcementOf (market: string, task: string): Promise<SignedEntry> {
+    const found = marketView(await spaceEntriesOf(this.init.log, market)).find((a) => a.body.task === task)
+    if (found === undefined) throw new NotFoundError(`no announcement of a task ${task.slice(0, 64)} in ${market}`)
+    return await this.byId(market, found.id, TASK_ANNOUNCE)
   }
 
   private held (market: string): void {
