@@ -13,11 +13,11 @@ export { overLimit } from './wip.js'
 export { changeWorkflow, type WorkflowChange } from './workflow-change.js'
 export {
   boardRecordTypes, boardUpdateSchema, boardGrantSchema, taskClaimSchema, taskAssignSchema, TASK_ASSIGN, type TaskAssignBody, BOARD_UPDATE, BOARD_GRANT, BOARD_REMOVE, boardRemoveSchema, type BoardRemoveBody, TASK_CLAIM, TASK_RELEASE, MAX_TASK_ID,
-  type BoardUpdateBody, type BoardGrantBody, type TaskClaimBody
+  BOARD_MARKET, boardMarketSchema, type BoardMarketBody, type BoardUpdateBody, type BoardGrantBody, type TaskClaimBody
 } from './records.js'
 export { boardAuthorizer, boardUpdateRule, boardAssignRule, type AdministersBoard } from './authorize.js'
 export { checkUpdate, checkUpdateOnce, updateDecodes, MAX_UPDATE_BYTES, type UpdateShape } from './update-check.js'
-export { claimState, claimRecord, type ClaimRecord, type Claimant, type TaskClaim } from './claims.js'
+export { claimState, claimRecord, handoverRecord, HANDOVER, type ClaimRecord, type Claimant, type TaskClaim } from './claims.js'
 export { assignmentState, assignRecord, type AssignRecord, type TaskAssignment } from './assignments.js'
 export { workload } from './workload.js'
 export { taskHistory, boardHistory, type HistoryEvent } from './history.js'

@@ -8,6 +8,7 @@ export const BOARD_REMOVE = 'board/remove'
 export const TASK_CLAIM = 'task/claim'
 export const TASK_RELEASE = 'task/release'
 export const TASK_ASSIGN = 'task/assign'
+export const BOARD_MARKET = 'board/market'
 
 import { MAX_TASK_ID } from '@mutual/protocol'
 
@@ -45,6 +46,14 @@ export type TaskClaimBody = z.infer<typeof taskClaimSchema>
 export const taskAssignSchema = z.strictObject({ task: z.string().min(1).max(MAX_TASK_ID), assignee: schemas.identityId.nullable() })
 export type TaskAssignBody = z.infer<typeof taskAssignSchema>
 
+/**
+ * The market a board announces its ready tasks to (`Board.ready()`, not held), or none. Any writer
+ * may sign one; the setting in force is the latest (by stamp, then id) signed by someone who may
+ * administer the board, and that person's node announces.
+ */
+export const boardMarketSchema = z.strictObject({ market: schemas.cid.nullable() })
+export type BoardMarketBody = z.infer<typeof boardMarketSchema>
+
 /** The record types of boards, for the log's RecordRegistry. */
 export function boardRecordTypes (): Array<RecordType<any>> {
   return [
@@ -54,6 +63,7 @@ export function boardRecordTypes (): Array<RecordType<any>> {
     { type: BOARD_REMOVE, schema: boardRemoveSchema, maxEntryBytes: 4 * 1024 },
     { type: TASK_CLAIM, schema: taskClaimSchema, maxEntryBytes: 4 * 1024 },
     { type: TASK_RELEASE, schema: taskClaimSchema, maxEntryBytes: 4 * 1024 },
-    { type: TASK_ASSIGN, schema: taskAssignSchema, maxEntryBytes: 4 * 1024 }
+    { type: TASK_ASSIGN, schema: taskAssignSchema, maxEntryBytes: 4 * 1024 },
+    { type: BOARD_MARKET, schema: boardMarketSchema, maxEntryBytes: 4 * 1024 }
   ]
 }

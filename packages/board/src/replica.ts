@@ -2,7 +2,7 @@ import * as Y from 'yjs'
 import { CID, cidString, type GenesisBody, type Identity, type SignedEntry } from '@mutual/protocol'
 import type { Log, LogEvent, VersionVector } from '@mutual/log'
 import { Board } from './board.js'
-import { claimRecord, claimState, type ClaimRecord, type TaskClaim } from './claims.js'
+import { HANDOVER, claimRecord, claimState, type ClaimRecord, type TaskClaim } from './claims.js'
 import { assignRecord, assignmentState, type AssignRecord, type TaskAssignment } from './assignments.js'
 import { NotABoardError, ReadOnlyBoardError, ReplicaClosedError, UnknownTaskError } from './errors.js'
 import { boardHistory, taskHistory, type HistoryEvent } from './history.js'
@@ -246,6 +246,17 @@ export class BoardReplica {
     return await this.append(BOARD_UPDATE, { update })
   }
 
+  /**
+   * Takes in a hand-over of one of this board's tasks (`handoverRecord`): a market acceptance
+   * the caller has checked (signed by someone who may administer the board). Each once.
+   */
+  handOver (record: ClaimRecord): void {
+    if (record.type !== HANDOVER || this.claimRecords.some((r) => r.id === record.id)) return
+    this.claimRecords.push(record)
+    this.claimCache = undefined
+    this.emit({ type: 'claims' })
+  }
+
   claims (): Map<string, TaskClaim> {
     this.claimCache ??= claimState(this.claimRecords)
     return this.claimCache
@@ -448,7 +459,8 @@ export class BoardReplica {
     await this.catchingUp
     this.buffer ??= []
     this.heads.clear()
-    this.claimRecords = []
+    // Hand-overs come from markets, not from this board's log: a replay keeps them.
+    this.claimRecords = this.claimRecords.filter((r) => r.type === HANDOVER)
     this.claimCache = undefined
     this.assignRecords = []
     this.assignCache = undefined

@@ -20,9 +20,10 @@ import { createLogger } from './logger.js'
 import { createMetrics, ensureDefaultMetrics, reasonLabel } from './metrics.js'
 import { type Boards, createBoards } from './services/board-replicas.js'
 import { Following } from './services/following.js'
+import { marketEventOf } from './services/market-events.js'
 import { handleInvites } from './services/invite-protocol.js'
 import {
-  BoardDocService, BoardService, BoardTransferService, Invites, LedgerService, MarketService, NameService, NodeService, OrgService, Sessions, SpaceService, ledgerParticipants, type Services
+  BoardDocService, BoardMarkets, BoardService, BoardTransferService, Handovers, Invites, LedgerService, MarketService, NameService, NodeService, OrgService, Sessions, SpaceService, ledgerParticipants, type Services
 } from './services/index.js'
 
 /** Options of `startDaemon`; each overrides the same field of `config.json`. */
@@ -132,12 +133,18 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
     cleanup.push(async () => { await spaceKeys.stop() })
 
     const events = new EventHub({ keepAliveMs: init.eventKeepAliveMs })
+    // Made after the replicas they feed; the replicas reach them through this holder.
+    const later: { handovers?: Handovers, boardMarkets?: BoardMarkets } = {}
     const boards = createBoards({
       log,
       identity,
       granted: (space) => orgs.policy(space) !== undefined,
       codec: (space) => spaceKeys.codec(space),
-      onEvent: (board, event) => { boardEvent(board, event, events, logger) },
+      handoverRefs: async (board) => await later.handovers?.refs(board),
+      onEvent: (board, event) => {
+        boardEvent(board, event, events, logger)
+        if (event.type !== 'error') later.boardMarkets?.changed(board)
+      },
       onError: (board, err) => { logger.error({ err, board }, 'board replica failed to start') }
     })
     const registry = new Registry()
@@ -179,6 +186,13 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
     const following = new Following({ log, node, identity, orgs, onError: (space, err) => { logger.warn({ err, space }, 'could not follow a space of an org') } })
     await following.start()
     cleanup.push(async () => { following.stop() })
+    const handovers = later.handovers = new Handovers({ log, node, identity, boards, onError: (space, err) => { logger.warn({ err, space }, 'taking in a hand-over failed') } })
+    await handovers.start()
+    cleanup.push(async () => { handovers.stop() })
+    const market = new MarketService({ log, node, identity, orgs, boards })
+    const boardMarkets = later.boardMarkets = new BoardMarkets({ log, identity, boards, market, onError: (board, err) => { logger.warn({ err, board }, 'announcing ready tasks failed') } })
+    await boardMarkets.start()
+    cleanup.push(async () => { boardMarkets.stop() })
 
     let ready = false
     let url = ''
@@ -199,7 +213,8 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
       boards: new BoardService({ log, node, identity, replicas: boards, orgs, spaceKeys }),
       replicas: boards,
       orgs: new OrgService({ log, node, identity, orgs, spaceKeys, replicas: boards }),
-      market: new MarketService({ log, node, identity }),
+      market,
+      boardMarkets,
       ledger: new LedgerService({ log, node, identity, orgs, replicas: boards }),
       invites,
       names,
@@ -300,6 +315,9 @@ function wire (node: MutualNode, log: Log, identity: Identity, events: EventHub,
       const { entry, space, id } = event.entry
       metrics.entriesIngested.inc({ origin: entry.author === identity.id ? 'local' : 'remote' })
       events.publish('entry', { space, id: id.toString(), author: entry.author, seq: entry.seq, type: entry.type })
+      marketEventOf(log, event.entry)
+        .then((e) => { if (e !== undefined) events.publish(e.type, e.data) })
+        .catch((err: Error) => { logger.warn({ err, space }, 'a market event failed') })
     } else if (event.type === 'fork') {
       const { space, author, seq } = event.fork
       metrics.forks.inc()

@@ -10,6 +10,16 @@ export class OrgError extends Error {
   override name = 'OrgError'
 }
 
+/** A hand-over or a board setting by someone who may not administer the board: neither its creator nor an admin of an org its policy grants. */
+export class NotBoardAdminError extends UnauthorizedError {
+  override name = 'NotBoardAdminError'
+}
+
+/** An acceptance's hand-over does not name its announcement's board and task and its application's author. */
+export class HandoverMismatchError extends UnauthorizedError {
+  override name = 'HandoverMismatchError'
+}
+
 /** The author is not an admin of the organization, or did not name the evidence that makes them one. */
 export class NotAdminError extends UnauthorizedError {
   override name = 'NotAdminError'

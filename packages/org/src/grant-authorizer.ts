@@ -1,12 +1,14 @@
 import { UnauthorizedError, type GenesisBody, type SignedEntry } from '@mutual/protocol'
 import { genesisPolicy, type Authorizer } from '@mutual/log'
-import { isEntry } from './entries.js'
 import { adminProof, credentialsOf } from './evidence.js'
-import { federationOrgsIn } from './federation.js'
 import { SPACE_POLICY, type SpacePolicyBody } from './grant-records.js'
 import { MisplacedRecordError, MissingEvidenceError, RevokedError, RoleNotAllowedError } from './errors.js'
 import { ROLE_WRITES, adminsWriteUnder, mayWriteType, type Role, type RoleWrites } from './roles.js'
 import { resolveSource, type OrgSource, type OrgSourceInit } from './source.js'
+import { handoverIn } from './market/handover.js'
+import { grantsIn, policyIn } from './policy-grants.js'
+
+export { grantsIn, policyIn }
 
 export const SPACE_KEY = 'space/key'
 
@@ -35,6 +37,10 @@ export interface GrantAuthorizerInit {
  * The credential must name the author, hold a granted role and be unexpired at the entry's
  * stamp; the author must not be cut off at this seq in this space by a revocation the registry
  * knows; and the granted roles they hold must allow the entry's type (ROLE_WRITES).
+ *
+ * In a board, an author may instead name a market acceptance handing them one of its tasks,
+ * with the board's policy and the acceptor's admin proof (`handoverIn`): they then write as a
+ * member would.
  */
 export function grantAuthorizer (init: GrantAuthorizerInit = {}): Authorizer {
   const fallback = init.fallback ?? genesisPolicy()
@@ -57,6 +63,11 @@ export function grantAuthorizer (init: GrantAuthorizerInit = {}): Authorizer {
         if (!(err instanceof UnauthorizedError)) throw err
         refused = err
       }
+      // A market acceptance that handed a task of this board to the author: they write as a member.
+      if (kind === 'board' && handoverIn(entry, genesis, refs, resolveSource(init.orgs)) !== undefined) {
+        if (!mayWriteType(['member'], type, table)) throw new RoleNotAllowedError(`a hand-over does not let ${author} write ${type}`)
+        return
+      }
       const policy = policyIn(entry.space, genesis, refs)
       if (policy === undefined) throw refused
       const roles = grantedRoles(entry, policy.entry.body, refs, resolveSource(init.orgs))
@@ -65,26 +76,6 @@ export function grantAuthorizer (init: GrantAuthorizerInit = {}): Authorizer {
       }
     }
   }
-}
-
-/** The space's policy among refs: the creator's seq 2 `space/policy` of this space. */
-export function policyIn (space: string, genesis: SignedEntry<GenesisBody>, refs: SignedEntry[]): SignedEntry<SpacePolicyBody> | undefined {
-  return refs.find((r) => isEntry(r, SPACE_POLICY, space) && r.entry.author === genesis.entry.author && r.entry.seq === 2) as SignedEntry<SpacePolicyBody> | undefined
-}
-
-/** org → roles the policy grants its members, federations resolved from refs (only those shown in force). */
-export function grantsIn (policy: SpacePolicyBody, refs: SignedEntry[]): Map<string, Set<Role>> {
-  const out = new Map<string, Set<Role>>()
-  const add = (org: string, roles: readonly Role[]): void => {
-    const set = out.get(org) ?? new Set<Role>()
-    for (const r of roles) set.add(r)
-    out.set(org, set)
-  }
-  for (const g of policy.grants) {
-    if ('org' in g) add(g.org, g.roles)
-    else for (const org of federationOrgsIn(g.federation, refs) ?? []) add(org, g.roles)
-  }
-  return out
 }
 
 /** The granted roles the author holds for this entry; throws the most telling error when none. */

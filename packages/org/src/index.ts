@@ -37,9 +37,10 @@ export {
 export { SPACE_POLICY, ORG_SPACE, type Grant, type SpacePolicyBody, type OrgSpaceBody, grantSchema, spacePolicySchema, orgSpaceSchema, grantRecordTypes } from './grant-records.js'
 export { FEDERATION_CHARTER, FEDERATION_ACCEPT, type CharterBody, type AcceptBody, charterSchema, acceptSchema, federationRecordTypes } from './federation-records.js'
 export {
-  TASK_ANNOUNCE, TASK_APPLY, TASK_ACCEPT, TASK_DECLINE, type AnnounceBody, type ApplyBody, type DecisionBody,
-  announceSchema, applySchema, decisionSchema, marketRecordTypes
+  TASK_ANNOUNCE, TASK_APPLY, TASK_ACCEPT, TASK_DECLINE, type AnnounceBody, type ApplyBody, type DecisionBody, type MarketAcceptBody, type HandoverBody,
+  announceSchema, applySchema, decisionSchema, marketAcceptSchema, handoverSchema, marketRecordTypes
 } from './market/records.js'
+export { type Handover, handoverOf, handoverIn, boardAdminOf, boardAdminRefs } from './market/handover.js'
 export { ENCRYPTED, SPACE_KEY, SEALED_KEY_BYTES, type SpaceKeyBody, type EncryptedBody, spaceKeySchema, encryptedSchema, encryptionRecordTypes } from './crypto/records.js'
 export { compareEntries, canonical } from './entries.js'
 export { type AdminProof, type Tally, adminProof, credentialsOf, contextThreshold, closureTally, meetsThreshold } from './evidence.js'

@@ -9,6 +9,7 @@ import { boardRoutes } from './boards.js'
 import { boardTransferRoutes } from './board-transfer.js'
 import { inviteRoutes } from './invites.js'
 import { ledgerRoutes } from './ledger.js'
+import { marketRoutes } from './markets.js'
 import { nameRoutes } from './names.js'
 import { nodeRoutes } from './node.js'
 import { orgRoutes } from './orgs.js'
@@ -21,6 +22,7 @@ export const routes = {
   ...boardRoutes,
   ...inviteRoutes,
   ...orgRoutes,
+  ...marketRoutes,
   ...ledgerRoutes,
   ...nameRoutes,
   ...sessionRoutes,
@@ -38,6 +40,7 @@ export type * from './spaces.js'
 export type * from './boards.js'
 export type * from './invites.js'
 export type * from './orgs.js'
+export type * from './markets.js'
 export type * from './ledger.js'
 export type * from './names.js'
 export { NAME_KINDS } from './names.js'

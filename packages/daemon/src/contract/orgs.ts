@@ -93,7 +93,14 @@ export const AnnounceSchema = z.object({
 export const ApplySchema = z.object({ announcement: z.string().min(1).max(128), note: z.string().max(2000).optional() }).openapi('Apply')
 export const DecisionSchema = z.object({ reason: z.string().min(1).max(1000) }).openapi('Decision')
 
-export const MarketSummarySchema = z.object({ market: z.string(), name: z.string(), owner: z.string() }).openapi('MarketSummary')
+export const MarketSummarySchema = z.object({
+  market: z.string(),
+  name: z.string(),
+  owner: z.string().nullable().openapi({ description: 'its creator; null for a market announced in an org but not held here' }),
+  belongsTo: z.array(z.object({ id: z.string(), kind: z.enum(['org', 'federation']), name: z.string() })).openapi({ description: 'the orgs and federations its policy grants or that announced it' }),
+  held: z.boolean().openapi({ description: 'this node holds its entries' }),
+  following: z.boolean().openapi({ description: 'this node replicates it' })
+}).openapi('MarketSummary')
 export const AnnouncementSchema = z.object({
   id: z.string(),
   author: z.string(),
@@ -221,7 +228,7 @@ export const orgRoutes = {
   listMarkets: createRoute({
     method: 'get',
     path: '/api/v1/markets',
-    summary: 'Markets held here',
+    summary: 'The markets this node knows: held here, or announced in an org space held here, with the orgs and federations they belong to',
     responses: { 200: json(z.object({ markets: z.array(MarketSummarySchema) }), 'markets'), ...problems(401, 403) }
   }),
   market: createRoute({

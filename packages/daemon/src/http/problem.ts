@@ -78,6 +78,8 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   TaskAlreadyRecordedError: 409,
   // organizations, federations and the market (DESIGN §5): who may write what
   NotAdminError: 403,
+  NotBoardAdminError: 403,
+  HandoverMismatchError: 403,
   ThresholdNotMetError: 403,
   WeakThresholdError: 403,
   TallyMismatchError: 403,

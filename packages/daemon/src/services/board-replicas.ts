@@ -23,6 +23,11 @@ export interface BoardsInit {
   grantRefs?: typeof orgGrantRefs
   /** how the replica of an encrypted board reads and writes its entries (undefined: in clear) */
   codec?: (space: string) => EntryCodec | undefined
+  /**
+   * The refs of this node's entries in a board it was handed a task of on a market (the
+   * acceptance and its proof; `Handovers.refs`), undefined where it was handed nothing
+   */
+  handoverRefs?: (board: string) => Promise<CID[] | undefined>
 }
 
 /** The daemon's board replicas: one per board space its log holds. */
@@ -127,28 +132,47 @@ class DaemonBoards implements Boards {
     const me = this.init.identity.id
     const policy = this.init.log.genesis(replica.space)?.entry.body.policy
     if (me === replica.creator || policy?.write === 'anyone' || replica.writers().includes(me)) return
+    let refused: string | undefined
     if (this.init.granted?.(replica.space) === true) {
       try {
         this.checkedRefs.set(replica.space, await this.grantRefs(replica.space, me))
         return
       } catch (err) {
         if (!(err instanceof OrgError)) throw err
-        throw new ReadOnlyBoardError(`this node (${me}) may not write board ${replica.space}: ${err.message}`)
+        refused = err.message
       }
     }
+    const handedOver = await this.init.handoverRefs?.(replica.space)
+    if (handedOver !== undefined) {
+      this.checkedRefs.set(replica.space, handedOver)
+      return
+    }
+    if (refused !== undefined) throw new ReadOnlyBoardError(`this node (${me}) may not write board ${replica.space}: ${refused}`)
     throw new ReadOnlyBoardError(`this node (${me}) may not write board ${replica.space}: ask its creator for an invite`)
   }
 
   /** The refs of a granted board's entries: what grantRefs finds, for anyone but the creator; undefined (the board's own rule) elsewhere. */
   private async grantedRefs (board: string): Promise<CID[] | undefined> {
     const me = this.init.identity.id
-    if (this.init.granted?.(board) !== true || this.init.log.genesis(board)?.entry.author === me) return undefined
+    const genesis = this.init.log.genesis(board)
+    if (genesis?.entry.author === me) return undefined
     const checked = this.checkedRefs.get(board)
     if (checked !== undefined) {
       this.checkedRefs.delete(board)
       return checked
     }
-    return await this.grantRefs(board, me)
+    if (this.init.granted?.(board) === true) {
+      try {
+        return await this.grantRefs(board, me)
+      } catch (err) {
+        const handedOver = err instanceof OrgError ? await this.init.handoverRefs?.(board) : undefined
+        if (handedOver === undefined) throw err
+        return handedOver
+      }
+    }
+    // A personal board: listed and granted writers name their grant (the replica's own rule).
+    const listed = genesis?.entry.body.policy.writers.includes(me) === true || this.running.get(board)?.writers().includes(me) === true
+    return listed ? undefined : await this.init.handoverRefs?.(board)
   }
 
   private async grantRefs (board: string, member: string): Promise<CID[]> {
@@ -162,7 +186,7 @@ class DaemonBoards implements Boards {
       identity: this.init.identity,
       batchMs: this.init.batchMs,
       // Asked at each append: the space policy may arrive after the genesis that opened the replica.
-      refs: this.init.granted === undefined ? undefined : async () => await this.grantedRefs(board),
+      refs: this.init.granted === undefined && this.init.handoverRefs === undefined ? undefined : async () => await this.grantedRefs(board),
       codec: this.init.codec?.(board)
     })
     replica.subscribe((event) => { this.init.onEvent?.(board, event) })

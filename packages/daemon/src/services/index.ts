@@ -1,4 +1,5 @@
 import type { BoardDocService } from './board-doc.js'
+import type { BoardMarkets } from './board-market.js'
 import type { Boards } from './board-replicas.js'
 import type { BoardService } from './boards.js'
 import type { BoardTransferService } from './board-transfer.js'
@@ -24,6 +25,8 @@ export interface Services {
   replicas: Boards
   orgs: OrgService
   market: MarketService
+  /** the markets boards announce their ready tasks to */
+  boardMarkets: BoardMarkets
   ledger: LedgerService
   invites: Invites
   /** profiles, aliases, names for ids and ids for names */
@@ -44,6 +47,8 @@ export { BoardService } from './boards.js'
 export { BoardTransferService } from './board-transfer.js'
 export { OrgService } from './orgs.js'
 export { MarketService } from './market.js'
+export { BoardMarkets } from './board-market.js'
+export { Handovers } from './handovers.js'
 export { LedgerService, ledgerParticipants } from './ledger.js'
 export { Invites } from './invites.js'
 export { NameService } from './names.js'

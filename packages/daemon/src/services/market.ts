@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto'
-import type { CID, Identity, SignedEntry } from '@mutual/protocol'
+import { parseCid, type CID, type Identity, type SignedEntry } from '@mutual/protocol'
 import { UnknownSpaceError, type Log } from '@mutual/log'
 import type { MutualNode } from '@mutual/node'
+import { UnknownTaskError } from '@mutual/board'
 import {
-  SPACE_POLICY, TASK_ACCEPT, announceSpace, TASK_ANNOUNCE, TASK_APPLY, TASK_DECLINE, announceSchema, grantRefs, marketView, spaceEntriesOf, spacePolicySchema,
-  type AnnounceBody, type ApplyBody
+  SPACE_POLICY, TASK_ACCEPT, announceSpace, TASK_ANNOUNCE, TASK_APPLY, TASK_DECLINE, announceSchema, boardAdminRefs, grantRefs, marketView, spaceEntriesOf, spacePolicySchema,
+  type AnnounceBody, type ApplyBody, type MarketAcceptBody, type OrgRegistry
 } from '@mutual/org'
 import type { Announcement, Entry, Market, MarketSummary } from '../contract/index.js'
 import { NotFoundError } from '../errors.js'
+import type { Boards } from './board-replicas.js'
 import { entryToJson, toJson } from './json.js'
 import { parse } from './parse.js'
 
@@ -15,6 +17,10 @@ export interface MarketServiceInit {
   log: Log
   node: MutualNode
   identity: Identity
+  /** where markets are announced (org spaces) and whom they grant */
+  orgs: OrgRegistry
+  /** the boards whose tasks an acceptance may hand over */
+  boards: Boards
 }
 
 export interface AnnounceRequest {
@@ -54,12 +60,47 @@ export class MarketService {
     return { market: genesis.space, genesis: entryToJson(genesis) }
   }
 
+  /**
+   * The markets this node knows: those it holds, and those announced (`org/space`) in the org
+   * spaces it holds, each with the orgs and federations it belongs to (its policy's grants and
+   * the orgs that announced it) and whether this node follows it.
+   */
   list (): MarketSummary[] {
-    const { log } = this.init
-    return log.spaces().sort().flatMap((space) => {
+    const { log, orgs, node } = this.init
+    const known = new Map<string, { name: string, owner: string | null, belongs: Set<string> }>()
+    for (const space of log.spaces()) {
       const g = log.genesis(space)
-      return g?.entry.body.kind === 'market' ? [{ market: space, name: g.entry.body.name, owner: g.entry.author }] : []
+      if (g?.entry.body.kind === 'market') known.set(space, { name: g.entry.body.name, owner: g.entry.author, belongs: new Set() })
+    }
+    for (const org of log.spaces()) {
+      if (log.genesis(org)?.entry.body.kind !== 'org') continue
+      for (const a of orgs.announced(org)) {
+        if (a.kind !== 'market') continue
+        const m = known.get(a.space) ?? { name: a.name, owner: null, belongs: new Set<string>() }
+        m.belongs.add(org)
+        known.set(a.space, m)
+      }
+    }
+    const joined = new Set(node.joined())
+    return [...known].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([market, m]) => {
+      for (const g of orgs.policy(market)?.grants ?? []) m.belongs.add('org' in g ? g.org : g.federation)
+      return {
+        market,
+        name: m.name,
+        owner: m.owner,
+        belongsTo: [...m.belongs].sort().map((id) => ({ id, kind: log.genesis(id)?.entry.body.kind === 'federation' ? 'federation' as const : 'org' as const, name: log.genesis(id)?.entry.body.name ?? '' })),
+        held: log.genesis(market) !== undefined,
+        following: joined.has(market)
+      }
     })
+  }
+
+  /** Follows a market this node knows (`list`): joins its space, so its entries arrive. */
+  async join (market: string): Promise<MarketSummary> {
+    const known = this.list().find((m) => m.market === market)
+    if (known === undefined) throw new UnknownSpaceError(`no market ${market.slice(0, 128)} is known here: \`mutual market list\` shows the markets of the orgs this node holds (follow an org with \`mutual space join <org>\`)`)
+    await this.init.node.join(market)
+    return { ...known, following: true }
   }
 
   async show (market: string): Promise<Market> {
@@ -83,9 +124,10 @@ export class MarketService {
     return entryToJson(await this.init.log.append(this.init.identity, market, TASK_ANNOUNCE, body))
   }
 
+  /** Applies for an announcement, named by its id or by the board task it announces (the earliest such). */
   async apply (market: string, announcement: string, note?: string): Promise<Entry> {
     this.held(market)
-    const ann = await this.byId(market, announcement, TASK_ANNOUNCE)
+    const ann = parseCid(announcement) !== undefined ? await this.byId(market, announcement, TASK_ANNOUNCE) : await this.announcementOf(market, announcement)
     return entryToJson(await this.init.log.append<ApplyBody>(this.init.identity, market, TASK_APPLY, { announcement: ann.id, note: note ?? '' }, [ann.id]))
   }
 
@@ -104,8 +146,25 @@ export class MarketService {
         if ((err as Error).name !== 'OrgError') throw err
       }
     }
-    const type = decision === 'accept' ? TASK_ACCEPT : TASK_DECLINE
-    return entryToJson(await log.append(identity, market, type, { application: application.id, reason }, refs))
+    if (decision === 'decline') return entryToJson(await log.append(identity, market, TASK_DECLINE, { application: application.id, reason }, refs))
+    const body: MarketAcceptBody = { application: application.id, reason }
+    const { board, task } = (announcement as SignedEntry<AnnounceBody>).entry.body
+    if (board !== undefined && task !== undefined) {
+      // A board task is handed over: only someone who may administer the board accepts, naming
+      // their proof (the board's policy is in the board, which the applicant may not hold yet).
+      const { proof } = await boardAdminRefs(log, board, identity.id)
+      const replica = await this.init.boards.open(board)
+      if (replica.board.task(task) === undefined) throw new UnknownTaskError(`no task ${task.slice(0, 64)} on board ${board}`)
+      body.handover = { board, task, applicant: application.entry.author }
+      refs.push(...proof)
+    }
+    return entryToJson(await log.append(identity, market, TASK_ACCEPT, body, [...new Map(refs.map((r) => [r.toString(), r])).values()]))
+  }
+
+  private async announcementOf (market: string, task: string): Promise<SignedEntry> {
+    const found = marketView(await spaceEntriesOf(this.init.log, market)).find((a) => a.body.task === task)
+    if (found === undefined) throw new NotFoundError(`no announcement of a task ${task.slice(0, 64)} in ${market}`)
+    return await this.byId(market, found.id, TASK_ANNOUNCE)
   }
 
   private held (market: string): void {

@@ -12,6 +12,9 @@ import { NamesView, sameProfile } from './names-view.js'
 import { parse } from './parse.js'
 import { pick, type Candidate } from './resolve.js'
 
+
+/** How long after making a space this node publishes its profile there (after the space's policy). */
+const OWN_SPACE_DELAY_MS = 1_000
 /** Meta keys, versioned (STYLE.md §8): this node's own profile, and its local aliases (never replicated). */
 const OWN_KEY = 'names/1/own'
 const ALIAS_PREFIX = 'names/1/alias/'
@@ -186,6 +189,11 @@ export class NameService {
     if (type.startsWith('org/')) {
       this.refused.clear()
       this.considerAll()
+    } else if (type === GENESIS_TYPE && entry.entry.author === this.init.identity.id) {
+      // A space this node just made: its creator writes the space policy next, which must be its
+      // seq 2 (a granted market, ledger or board); the profile follows a moment later.
+      const space = entry.space
+      setTimeout(() => { if (!this.stopped) this.consider(space) }, OWN_SPACE_DELAY_MS).unref()
     } else if (type === GENESIS_TYPE || entry.entry.author !== this.init.identity.id) {
       this.refused.delete(entry.space)
       this.consider(entry.space)

@@ -3,9 +3,9 @@ import type { Authorizer } from '@mutual/log'
 import { cidText, idOf, isEntry } from '../entries.js'
 import { adminProof, credentialsOf, withRole } from '../evidence.js'
 import { grantsIn, policyIn } from '../grant-authorizer.js'
-import { MisplacedRecordError, MissingEvidenceError, NotAdminError, RateLimitError, RevokedError } from '../errors.js'
+import { HandoverMismatchError, MisplacedRecordError, MissingEvidenceError, NotAdminError, RateLimitError, RevokedError } from '../errors.js'
 import { resolveSource, type OrgSource, type OrgSourceInit } from '../source.js'
-import { TASK_ACCEPT, TASK_ANNOUNCE, TASK_APPLY, TASK_DECLINE, type AnnounceBody, type ApplyBody, type DecisionBody } from './records.js'
+import { TASK_ACCEPT, TASK_ANNOUNCE, TASK_APPLY, TASK_DECLINE, type MarketAcceptBody, type AnnounceBody, type ApplyBody, type DecisionBody } from './records.js'
 
 export interface RateLimits {
   /** entries of each type one author may write per window */
@@ -40,6 +40,9 @@ const MARKET_TYPES = new Set([TASK_ANNOUNCE, TASK_APPLY, TASK_ACCEPT, TASK_DECLI
  *   chain (the log refuses a regression) and may not run ahead of the clock (skew bound), so a
  *   burst cannot be spread over the future; see README for what backdating can still do.
  *
+ * An acceptance's hand-over must name its announcement's board and task and its applicant; the
+ * board decides what the hand-over grants (`handoverIn`).
+ *
  * Market records are refused outside market spaces.
  */
 export function marketAuthorizer (init: MarketAuthorizerInit): Authorizer {
@@ -67,6 +70,13 @@ export function marketAuthorizer (init: MarketAuthorizerInit): Authorizer {
         if (application === undefined) throw new MissingEvidenceError(`a decision names the application ${appId} of this market in refs`)
         const announcement = announcementIn(entry.space, cidText(application.entry.body.announcement), refs)
         if (announcement.entry.author !== author) checkDecider(entry, genesis, refs, source)
+        const handover = type === TASK_ACCEPT ? (entry.entry.body as MarketAcceptBody).handover : undefined
+        if (handover !== undefined) {
+          const { board, task } = announcement.entry.body
+          if (handover.board !== board || handover.task !== task || handover.applicant !== application.entry.author) {
+            throw new HandoverMismatchError(`the hand-over names ${handover.board}/${handover.task} for ${handover.applicant}; the announcement names ${board ?? 'no board'}/${task ?? 'no task'} and the application is ${application.entry.author}'s`)
+          }
+        }
       }
     }
   }

@@ -66,7 +66,7 @@ export function MarketPage (): ReactNode {
   const queries = useQueryClient()
   const me = useMe()
   const markets = useQuery({ queryKey: ['market', 'list'], queryFn: async ({ signal }) => await call('listMarkets', {}, signal) })
-  const [market, picker] = usePicker('market', (markets.data?.markets ?? []).map((m) => ({ id: m.market, name: m.name })))
+  const [market, picker] = usePicker('market', (markets.data?.markets ?? []).filter((m) => m.held).map((m) => ({ id: m.market, name: m.name })))
   const detail = useQuery({ queryKey: ['market', market], enabled: market !== undefined, queryFn: async ({ signal }) => await call('market', { params: { market: market as string } }, signal) })
   const [title, setTitle] = useState('')
   const [summary, setSummary] = useState('')

@@ -45,4 +45,7 @@ export function marketRoutes (app: OpenAPIHono, ctx: HttpContext): void {
     const { market: space, id, decision } = c.req.valid('param')
     return c.json(await market.decide(space, id, decision, c.req.valid('json').reason), 201)
   })
+  app.openapi(routes.joinMarket, async (c) => c.json(await market.join(c.req.valid('param').market), 200))
+  app.openapi(routes.boardMarket, (c) => c.json(ctx.services.boardMarkets.get(c.req.valid('param').board), 200))
+  app.openapi(routes.setBoardMarket, async (c) => c.json(await ctx.services.boardMarkets.set(c.req.valid('param').board, c.req.valid('json').market), 200))
 }
