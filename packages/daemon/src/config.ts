@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { multiaddr } from '@multiformats/multiaddr'
 import { z } from 'zod'
 import { ConfigError } from './errors.js'
 
@@ -7,6 +8,18 @@ export type LogLevel = typeof LOG_LEVELS[number]
 
 /** `host:port` with the host an IPv4 address, a name, or an IPv6 address in brackets. */
 const API_ADDRESS = /^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/
+
+function isMultiaddr (text: string): boolean {
+  try {
+    multiaddr(text)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** A multiaddr the node announces besides its listen addresses, e.g. `/ip4/203.0.113.7/tcp/4001`. */
+const announceAddress = z.string().min(1).max(256).refine(isMultiaddr, 'not a multiaddr (e.g. /ip4/203.0.113.7/tcp/4001)')
 
 /**
  * `config.json` in the data directory. Strict: an unknown field is a typo, reported with its name
@@ -20,6 +33,11 @@ export const configSchema = z.strictObject({
   mdns: z.boolean(),
   dht: z.boolean(),
   nat: z.boolean(),
+  /**
+   * addresses announced besides the listen addresses, as given (AutoNAT does not check them): a
+   * port forward's public address, a DNS name (default none)
+   */
+  announce: z.array(announceAddress).max(32).optional(),
   syncIntervalMs: z.number().int().min(0).max(24 * 3600_000),
   allowedHosts: z.array(z.string().min(1).max(256)).max(64),
   allowedOrigins: z.array(z.string().min(1).max(256)).max(64),
@@ -73,6 +91,16 @@ export function parseConfig (file: string, text: string): Config {
     const issue = parsed.error.issues[0]
     const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.') || '(root)'
     throw new ConfigError(file, field, issue.message)
+  }
+  return parsed.data
+}
+
+/** Checks `--announce` addresses as config.json's are checked; ConfigError naming the field otherwise. */
+export function parseAnnounce (addresses: string[], source: string): string[] {
+  const parsed = z.array(announceAddress).max(32).safeParse(addresses)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new ConfigError(source, ['announce', ...issue.path].join('.'), `${typeof issue.path[0] === 'number' ? `"${addresses[issue.path[0]].slice(0, 64)}" ` : ''}${issue.message}`)
   }
   return parsed.data
 }

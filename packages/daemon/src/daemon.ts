@@ -8,7 +8,7 @@ import { createMutualNode, type MutualNode, type MutualNodeInit } from '@mutual/
 import { boardAuthorizer, boardRecordTypes, boardUpdateRule, boardAssignRule, type BoardEvent } from '@mutual/board'
 import { OrgRegistry, administersGrantedSpace, mayGossipSpace, mayReadSpace, orgAuthorizers, orgPackageRecordTypes } from '@mutual/org'
 import { ledgerAuthorizer, ledgerRecordTypes, participantsBySpace } from '@mutual/ledger'
-import { type Config, type LogLevel, parseApiAddress } from './config.js'
+import { type Config, type LogLevel, parseAnnounce, parseApiAddress } from './config.js'
 import { EventHub } from './events.js'
 import { createSpaceKeys } from './services/space-keys.js'
 import { type HomePaths, initHome, removeFile, resolveHome, writeApiFile } from './home.js'
@@ -38,6 +38,8 @@ export interface DaemonInit {
   mdns?: boolean
   dht?: boolean
   nat?: boolean
+  /** addresses announced besides the listen addresses, unchecked (config `announce`) */
+  announce?: string[]
   syncIntervalMs?: number
   /** log level; default `MUTUAL_LOG_LEVEL`, else the config's, else `info` */
   logLevel?: LogLevel
@@ -91,6 +93,7 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
   const { paths, identity, token } = opened
   const config = applyOverrides(opened.config, init)
   const apiAddress = parseApiAddress(config.api, init.api !== undefined ? 'option --api' : paths.config)
+  if (init.announce !== undefined) parseAnnounce(init.announce, 'option --announce')
   const logger = init.logger ?? createLogger(init.logLevel, config.logLevel, env)
 
   const lock = await acquireLock(paths.lock, home)
@@ -163,6 +166,7 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
       mdns: config.mdns,
       dht: config.dht,
       nat: config.nat,
+      announce: config.announce,
       syncIntervalMs: config.syncIntervalMs,
       inboundConnectionThreshold: init.inboundConnectionThreshold,
       exemptLoopback: config.exemptLoopback,
@@ -275,6 +279,7 @@ function applyOverrides (config: Config, init: DaemonInit): Config {
     mdns: init.mdns ?? config.mdns,
     dht: init.dht ?? config.dht,
     nat: init.nat ?? config.nat,
+    announce: init.announce ?? config.announce,
     syncIntervalMs: init.syncIntervalMs ?? config.syncIntervalMs,
     exemptLoopback: init.exemptLoopback ?? config.exemptLoopback
   }

@@ -69,6 +69,10 @@ describe('config', () => {
     expect(bad).toMatchObject({ name: 'ConfigError', file: 'c.json', field: 'syncIntervalMs' })
     const typo = (() => { try { parseConfig('c.json', JSON.stringify({ ...defaultConfig(), mdsn: true })) } catch (e) { return e as ConfigError } })()
     expect(typo?.field).toBe('mdsn')
+    const announce = ['/ip4/203.0.113.7/tcp/4001', '/dns4/seed.example.org/tcp/4001']
+    expect(parseConfig('c.json', JSON.stringify({ ...defaultConfig(), announce })).announce).toEqual(announce)
+    const notMultiaddr = (() => { try { parseConfig('c.json', JSON.stringify({ ...defaultConfig(), announce: [announce[0], '203.0.113.7:4001'] })) } catch (e) { return e as ConfigError } })()
+    expect(notMultiaddr).toMatchObject({ name: 'ConfigError', field: 'announce.1', message: expect.stringContaining('not a multiaddr') })
   })
 
   it('parses API addresses', () => {

@@ -102,7 +102,8 @@ class DefaultMutualNode implements MutualNode {
     if (init.relayServer === true) services.relay = circuitRelayServer()
     const node = await createLibp2p({
       privateKey: init.identity.privateKey,
-      addresses: { listen: init.listen ?? ['/ip4/0.0.0.0/tcp/0'] },
+      // Announced as given, beside the listen addresses: the operator's word, not AutoNAT's.
+      addresses: { listen: init.listen ?? ['/ip4/0.0.0.0/tcp/0'], appendAnnounce: (init.announce ?? []).map((a) => multiaddr(a).toString()) },
       transports: nat ? [tcp(), circuitRelayTransport()] : [tcp()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
@@ -118,6 +119,7 @@ class DefaultMutualNode implements MutualNode {
       metrics: init.metricsRegistry === undefined ? undefined : prometheusMetrics({ registry: init.metricsRegistry, collectDefaultMetrics: false, preserveExistingMetrics: true })
     }) as unknown as Libp2p<{ pubsub: GossipSub, sync: SyncService, addressBook: AddressManager }>
     this.node = node
+    if (!nat) announceListenAddresses(node.services.addressBook)
     this.gossip = new SpaceGossip({
       pubsub: node.services.pubsub,
       log: init.log,
@@ -184,6 +186,8 @@ class DefaultMutualNode implements MutualNode {
 
   reachability (): AddressReachability[] {
     const now = Date.now()
+    // Without AutoNAT nothing was checked (the listen addresses are announced as configured).
+    if (!(this.init.nat ?? false)) return []
     return this.started().node.services.addressBook.getAddressesWithMetadata()
       .filter((a) => a.type === 'transport' && addressScope(a.multiaddr.toString()) === 'public')
       .map((a) => ({
@@ -294,6 +298,17 @@ class DefaultMutualNode implements MutualNode {
   private started (): { node: Libp2p<{ pubsub: GossipSub, sync: SyncService, addressBook: AddressManager }>, gossip: SpaceGossip } {
     if (this.node === undefined || this.gossip === undefined) throw new NodeNotStartedError('the node is not started')
     return { node: this.node, gossip: this.gossip }
+  }
+}
+
+/**
+ * libp2p announces a public address only once AutoNAT confirmed it. Without NAT traversal nothing
+ * ever would: the addresses the node listens on, as the operator configured them, are announced
+ * (what libp2p did before it asked AutoNAT). Observed addresses (what peers say they saw) are not.
+ */
+function announceListenAddresses (addressManager: AddressManager): void {
+  for (const a of addressManager.getAddressesWithMetadata()) {
+    if (a.type === 'transport' && !a.verified) addressManager.confirmObservedAddr(a.multiaddr, { type: 'transport', ttl: Infinity })
   }
 }
 

@@ -9,13 +9,21 @@ export interface MutualNodeInit {
   log: Log
   /** multiaddrs to listen on; default `/ip4/0.0.0.0/tcp/0` */
   listen?: string[]
+  /**
+   * multiaddrs announced besides the listen addresses, as given, never checked by AutoNAT: a
+   * port forward's or a load balancer's public address, a DNS name (default none)
+   */
+  announce?: string[]
   /** multiaddrs dialled at start and kept connected */
   bootstrap?: string[]
   /** local network discovery (default true) */
   mdns?: boolean
   /** Kademlia DHT for finding peers across networks (default true) */
   dht?: boolean
-  /** AutoNAT, circuit relay v2 (client) and DCUtR hole punching (default false) */
+  /**
+   * AutoNAT, circuit relay v2 (client) and DCUtR hole punching (default false). With it, a public
+   * listen address is announced once AutoNAT confirmed it; without it, as soon as the node listens.
+   */
   nat?: boolean
   /** act as a circuit relay server for others (default false) */
   relayServer?: boolean
@@ -70,7 +78,7 @@ export type MutualNodeEvent =
 /**
  * What AutoNAT found about one of this node's public addresses: `reachable` when peers dialled it
  * back, `unreachable` when enough peers on distinct networks could not (a firewall or NAT in the
- * way), `unchecked` until then. Public addresses are dialable by others only once reachable.
+ * way), `unchecked` until then. With `nat`, libp2p announces a public address only once reachable.
  */
 export interface AddressReachability {
   address: string
@@ -85,7 +93,7 @@ export interface MutualNode {
   stop (): Promise<void>
   /** addresses others can dial, each ending in `/p2p/<id>` */
   addresses (): string[]
-  /** this node's public addresses and what AutoNAT found about each (needs `nat`) */
+  /** this node's public listen addresses and what AutoNAT found about each (empty without `nat`) */
   reachability (): AddressReachability[]
   peers (): PeerInfo[]
   /** dials a multiaddr (`/ip4/…/tcp/…/p2p/…`) and syncs; resolves to the peer id */

@@ -4,6 +4,7 @@ import { fields } from '../output.js'
 
 interface DaemonOptions {
   listen?: string[]
+  announce?: string[]
   api?: string
   bootstrap?: string[]
   mdns: boolean
@@ -22,6 +23,7 @@ export function registerDaemon (program: Command): void {
     .command('daemon')
     .description('run the node and its HTTP API in the foreground (Ctrl-C stops it)')
     .option('--listen <multiaddr>', 'libp2p listen address (repeatable; default from config.json)', collect)
+    .option('--announce <multiaddr>', 'address to announce besides the listen addresses, unchecked: a port forward\'s public address (repeatable; default from config.json)', collect)
     .option('--api <host:port>', 'HTTP API address (port 0 picks a free one; default from config.json)')
     .option('--bootstrap <multiaddr>', 'peer to dial at start and keep connected (repeatable)', collect)
     .option('--no-mdns', 'no local network discovery')
@@ -49,6 +51,7 @@ export function registerDaemon (program: Command): void {
         const daemon = await startDaemon({
           home: ctx.home,
           listen: options.listen,
+          announce: options.announce,
           api: options.api,
           bootstrap: options.bootstrap,
           // only when given: otherwise config.json decides

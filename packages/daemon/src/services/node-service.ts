@@ -86,14 +86,15 @@ export class NodeService {
     const peers = node.peers()
     const connected = new Set(peers.map((p) => p.id))
 
-    // libp2p announces a public address only once AutoNAT confirmed it; it listens there all the same.
-    const unannounced = node.reachability().filter((r) => r.verdict !== 'reachable').map((r) => r.address)
+    // With NAT traversal on, libp2p announces a public address only once AutoNAT confirmed it; it
+    // listens there all the same (unless "announce" names it). Without, the listen addresses are
+    // announced as configured.
+    const unannounced = node.reachability().filter((r) => r.verdict !== 'reachable' && !addresses.includes(`${r.address}/p2p/${node.id}`)).map((r) => r.address)
 
     if (addresses.length === 0) {
       checks.push({ name: 'listen', ok: false, detail: 'not listening on any address: peers cannot dial this node (check "listen" in config.json)' })
     } else if (unannounced.length > 0) {
-      const why = config.nat ? 'AutoNAT has not confirmed it' : 'libp2p announces a public address once AutoNAT confirms it; set "nat": true'
-      checks.push({ name: 'listen', ok: true, detail: `listening on ${addresses.join(', ')}, and on ${unannounced.join(', ')} (not announced: ${why})` })
+      checks.push({ name: 'listen', ok: true, detail: `listening on ${addresses.join(', ')}, and on ${unannounced.join(', ')} (not announced: AutoNAT has not confirmed it)` })
     } else if (scopes.every((s) => s === 'loopback')) {
       checks.push({ name: 'listen', ok: false, detail: `only loopback addresses (${addresses.join(', ')}): no other machine can reach this node; listen on /ip4/0.0.0.0/tcp/0 to be reachable` })
     } else {
