@@ -217,6 +217,9 @@ export class Log {
       try {
         if (check.error !== undefined) throw check.error
         const { checked } = check
+        if (options.space !== undefined && checked.signed.space !== options.space) {
+          throw new SpaceMismatchError(`entry of space ${checked.signed.space} sent on the topic of ${options.space}`)
+        }
         if (check.verified === undefined && await this.holds(checked.signed)) {
           results.push({ status: 'fulfilled', value: { status: 'duplicate', entry: checked.signed } })
           continue
