@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, freemem, loadavg, platform, arch, release, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { cpuMs } from './cpu.ts'
 
 /** One measured figure beside the baseline it is judged against, both taken in the same run. */
 export interface BenchResult {
@@ -19,6 +20,31 @@ export interface BenchResult {
   goal?: string
   params?: Record<string, unknown>
   samples?: { value: number[], baseline: number[] }
+  /** the same comparison in CPU time, where the rounds were measured by `compare` */
+  cpu?: CpuFigures
+}
+
+/** Wall and CPU milliseconds of one round's timed work (CPU of this process, its threads and its children). */
+export interface Span {
+  wallMs: number
+  cpuMs: number
+}
+
+/**
+ * A result's figures in CPU time. For a rate (a unit ending in `/s`) each round's figure is the
+ * rate per CPU-second, `rate × wall / cpu` (units per second of CPU used); for anything else it
+ * is the CPU milliseconds the round's timed work used. `ratio` reads like the wall ratio: for a
+ * rate above 1 means the measured side did more per CPU-second than the baseline; for a time,
+ * above 1 means it used more CPU.
+ */
+export interface CpuFigures {
+  unit: string
+  value: number
+  baseline: number
+  ratio: number
+  /** 'timed': CPU of the spans timed by `time`/`stopwatch`; 'round': of the whole round (nothing was timed) */
+  span: 'timed' | 'round'
+  samples: { value: Span[], baseline: Span[] }
 }
 
 export interface MachineInfo {
@@ -55,11 +81,30 @@ export function rounds (fallback = 5): number {
   return Number.isSafeInteger(n) && n > 0 ? n : fallback
 }
 
-/** Milliseconds taken by `fn`. */
-export async function time (fn: () => unknown): Promise<number> {
+/** The spans timed in the round `compare` is running, if it is running one. */
+let roundSpans: Span[] | undefined
+
+/**
+ * Starts timing: `stop()` returns the wall milliseconds since, and records the span's wall and
+ * CPU time for the round `compare` is running (so its CPU figures cover the timed work only).
+ */
+export function stopwatch (): { stop: () => number } {
+  const cpu = cpuMs()
   const start = performance.now()
+  return {
+    stop: () => {
+      const wallMs = performance.now() - start
+      roundSpans?.push({ wallMs, cpuMs: cpuMs() - cpu })
+      return wallMs
+    }
+  }
+}
+
+/** Milliseconds taken by `fn` (recorded as a timed span, see `stopwatch`). */
+export async function time (fn: () => unknown): Promise<number> {
+  const watch = stopwatch()
   await fn()
-  return performance.now() - start
+  return watch.stop()
 }
 
 /** Items per second for `count` items done in `ms` milliseconds. */
@@ -97,10 +142,35 @@ export async function pool (count: number, concurrency: number, task: (i: number
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker))
 }
 
+/** CPU samples of the figure arrays `compare` returned, found again by `result` (no benchmark has to pass them on). */
+const cpuOfSamples = new WeakMap<number[], { spans: Span[], span: 'timed' | 'round' }>()
+
+/** Runs one round into `into`, and its CPU into `spans`: of the spans it timed, or of all of it. */
+async function measuredRound (fn: () => Promise<number>, into: number[], spans: Span[]): Promise<'timed' | 'round'> {
+  const timed: Span[] = []
+  roundSpans = timed
+  const cpu = cpuMs()
+  const start = performance.now()
+  try {
+    into.push(await fn())
+  } finally {
+    roundSpans = undefined
+  }
+  const whole = { wallMs: performance.now() - start, cpuMs: cpuMs() - cpu }
+  if (timed.length === 0) {
+    spans.push(whole)
+    return 'round'
+  }
+  spans.push({ wallMs: timed.reduce((n, t) => n + t.wallMs, 0), cpuMs: timed.reduce((n, t) => n + t.cpuMs, 0) })
+  return 'timed'
+}
+
 /**
  * Measures a figure and its baseline in alternating rounds, so that load from other processes
  * falls on both alike. Each function returns its own figure for one round (a rate or a time);
- * the result holds the medians.
+ * the result holds the medians. Each round's CPU time (this process with its worker threads,
+ * and its child processes) is taken beside its wall time, over the spans the round timed with
+ * `time` or `stopwatch` or, when it timed none, over the whole round; `result` reports it.
  */
 export async function compare (init: {
   rounds: number
@@ -110,27 +180,60 @@ export async function compare (init: {
 }): Promise<{ baseline: number[], measured: Record<string, number[]> }> {
   const baseline: number[] = []
   const measured: Record<string, number[]> = Object.fromEntries(Object.keys(init.measured).map((k) => [k, []]))
+  const cpu = new Map<number[], { spans: Span[], span: 'timed' | 'round' }>([baseline, ...Object.values(measured)].map((list) => [list, { spans: [], span: 'timed' }]))
+  const run = async (fn: () => Promise<number>, into: number[]): Promise<void> => {
+    const c = cpu.get(into) as { spans: Span[], span: 'timed' | 'round' }
+    if (await measuredRound(fn, into, c.spans) === 'round') c.span = 'round'
+  }
   if (init.warmup ?? true) {
     await init.baseline()
     for (const fn of Object.values(init.measured)) await fn()
   }
   for (let r = 0; r < init.rounds; r++) {
     collectGarbage()
-    baseline.push(await init.baseline())
+    await run(init.baseline, baseline)
     for (const [name, fn] of Object.entries(init.measured)) {
       collectGarbage()
-      measured[name].push(await fn())
+      await run(fn, measured[name])
     }
   }
+  for (const [list, c] of cpu) cpuOfSamples.set(list, c)
   return { baseline, measured }
 }
 
-/** Builds a result from round samples: medians, and their ratio. */
-export function result (init: Omit<BenchResult, 'value' | 'baseline' | 'ratio' | 'samples'> & { values: number[], baselines: number[] }): BenchResult {
+function isRate (unit: string): boolean {
+  return unit.endsWith('/s')
+}
+
+/** The CPU figures of two sample arrays that `compare` returned, in the sense of `unit`. */
+function cpuFigures (unit: string, values: number[], baselines: number[]): CpuFigures | undefined {
+  const v = cpuOfSamples.get(values)
+  const b = cpuOfSamples.get(baselines)
+  if (v === undefined || b === undefined || v.spans.length !== values.length || b.spans.length !== baselines.length) return undefined
+  const rate = isRate(unit)
+  const perRound = (figures: number[], spans: Span[]): number[] => spans.map((s, i) => rate ? figures[i] * s.wallMs / s.cpuMs : s.cpuMs)
+  const value = median(perRound(values, v.spans))
+  const baseline = median(perRound(baselines, b.spans))
+  return {
+    unit: rate ? `${unit.slice(0, -2)} per CPU-second` : 'CPU ms',
+    value,
+    baseline,
+    ratio: value / baseline,
+    span: v.span === 'round' || b.span === 'round' ? 'round' : 'timed',
+    samples: { value: v.spans, baseline: b.spans }
+  }
+}
+
+/**
+ * Builds a result from round samples: medians, and their ratio; beside them the same in CPU
+ * time when the samples came from `compare`.
+ */
+export function result (init: Omit<BenchResult, 'value' | 'baseline' | 'ratio' | 'samples' | 'cpu'> & { values: number[], baselines: number[] }): BenchResult {
   const { values, baselines, ...rest } = init
   const value = median(values)
   const baseline = median(baselines)
-  return { ...rest, value, baseline, ratio: value / baseline, samples: { value: values, baseline: baselines } }
+  const cpu = cpuFigures(init.unit, values, baselines)
+  return { ...rest, value, baseline, ratio: value / baseline, samples: { value: values, baseline: baselines }, ...(cpu === undefined ? {} : { cpu }) }
 }
 
 /** Writes `bench-results/<name>.json`. */
@@ -152,7 +255,7 @@ function format (n: number): string {
 
 /** Prints results as an aligned table. */
 export function printTable (results: BenchResult[]): void {
-  const header = ['name', 'value', 'unit', 'baseline', 'baseline unit', 'ratio', 'goal', 'spread (min–max)']
+  const header = ['name', 'value', 'unit', 'baseline', 'baseline unit', 'ratio', 'cpu ratio', 'goal', 'spread (min–max)']
   const rows = results.map((r) => [
     r.name,
     format(r.value),
@@ -160,6 +263,7 @@ export function printTable (results: BenchResult[]): void {
     format(r.baseline),
     r.baselineUnit,
     r.ratio.toFixed(2),
+    r.cpu === undefined ? '' : r.cpu.ratio.toFixed(2),
     r.goal ?? '',
     r.samples === undefined ? '' : `${format(Math.min(...r.samples.value))}–${format(Math.max(...r.samples.value))}`
   ])
@@ -168,6 +272,12 @@ export function printTable (results: BenchResult[]): void {
   console.log(line(header))
   console.log(widths.map((w) => '-'.repeat(w)).join('  '))
   for (const row of rows) console.log(line(row))
+  const withCpu = results.filter((r) => r.cpu !== undefined)
+  if (withCpu.length > 0) console.log('\nCPU time (this process, its worker threads and its child processes; median of rounds):')
+  for (const { name, cpu } of withCpu) {
+    if (cpu === undefined) continue
+    console.log(`  ${name}: ${format(cpu.value)} against ${format(cpu.baseline)} ${cpu.unit}, ratio ${cpu.ratio.toFixed(2)}${cpu.span === 'round' ? ' (whole rounds: nothing was timed apart)' : ''}`)
+  }
 }
 
 /** A fresh directory under the system tmp dir, and a function that deletes it. */

@@ -8,7 +8,7 @@ import { Log, memoryStore, vectorsEqual } from '@mutual/log'
 import { createMutualNode } from '@mutual/node'
 import { generateIdentity } from '@mutual/protocol'
 import { signedEntries } from './fixtures.ts'
-import { compare, perSecond, result, rounds, type BenchResult } from './lib.ts'
+import { compare, perSecond, result, rounds, stopwatch, type BenchResult } from './lib.ts'
 
 const COUNT = Number(process.env.SYNC_ENTRIES ?? 10_000)
 
@@ -32,10 +32,10 @@ export default async function syncCatchup (): Promise<BenchResult[]> {
     })
     await node.start()
     await node.join(fixture.space)
-    const start = performance.now()
+    const watch = stopwatch()
     const peer = await node.connect(address)
     await node.syncWith(peer)
-    const ms = performance.now() - start
+    const ms = watch.stop()
     if (!vectorsEqual(log.vector(fixture.space), source.vector(fixture.space))) throw new Error('catch-up incomplete')
     await node.stop()
     await log.stop()
@@ -45,10 +45,10 @@ export default async function syncCatchup (): Promise<BenchResult[]> {
   const ingest = async (): Promise<number> => {
     const log = new Log({ store: memoryStore() })
     await log.start()
-    const start = performance.now()
+    const watch = stopwatch()
     for (const bytes of fixture.entries) await log.ingest(bytes, { durable: false })
     await log.flush()
-    const ms = performance.now() - start
+    const ms = watch.stop()
     await log.stop()
     return perSecond(COUNT, ms)
   }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { eventually as poll } from '../support/poll.js'
+import { eventually as poll } from '../support/poll.ts'
 
 /** Helpers for transcript tests: the built `mutual` run as real processes, never in-process. */
 
@@ -119,10 +119,11 @@ export interface DaemonProcess {
 /**
  * Starts `mutual daemon` on loopback with free ports and no mDNS (unless asked), and waits for its ready
  * output on stdout: a JSON line with `json`, else the human block ending in its `api` line.
+ * `nodeArgs` go to node before the script (a benchmark's `--cpu-prof`).
  */
-export async function startDaemon (home: string, options: { json?: boolean, args?: string[], mdns?: boolean, config?: Record<string, unknown>, netns?: string } = {}): Promise<DaemonProcess> {
+export async function startDaemon (home: string, options: { json?: boolean, args?: string[], mdns?: boolean, config?: Record<string, unknown>, netns?: string, nodeArgs?: string[] } = {}): Promise<DaemonProcess> {
   if (options.config !== undefined) await configure(home, options.config)
-  const args = [BIN, 'daemon', '--home', home, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', ...(options.mdns === true ? [] : ['--no-mdns']), ...(options.args ?? [])]
+  const args = [...(options.nodeArgs ?? []), BIN, 'daemon', '--home', home, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', ...(options.mdns === true ? [] : ['--no-mdns']), ...(options.args ?? [])]
   if (options.json === true) args.push('--json')
   const child = spawnNode(args, { netns: options.netns })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code) }))

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { Logger } from 'pino'
 import { Registry } from 'prom-client'
-import { RecordRegistry, baseRecordTypes, type Identity } from '@mutual/protocol'
+import { RecordRegistry, baseRecordTypes, cidString, type Identity } from '@mutual/protocol'
 import { Log, levelStore } from '@mutual/log'
 import { createMutualNode, type MutualNode, type MutualNodeInit } from '@mutual/node'
 import { boardAuthorizer, boardRecordTypes, boardUpdateRule, boardAssignRule, type BoardEvent } from '@mutual/board'
@@ -319,7 +319,8 @@ function wire (node: MutualNode, log: Log, identity: Identity, events: EventHub,
     if (event.type === 'entry') {
       const { entry, space, id } = event.entry
       metrics.entriesIngested.inc({ origin: entry.author === identity.id ? 'local' : 'remote' })
-      events.publish('entry', { space, id: id.toString(), author: entry.author, seq: entry.seq, type: entry.type })
+      // cidString: multiformats' toString files every CID in a WeakMap, a cost per synced entry.
+      events.publish('entry', { space, id: cidString(id), author: entry.author, seq: entry.seq, type: entry.type })
       marketEventOf(log, event.entry)
         .then((e) => { if (e !== undefined) events.publish(e.type, e.data) })
         .catch((err: Error) => { logger.warn({ err, space }, 'a market event failed') })

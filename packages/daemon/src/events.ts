@@ -59,6 +59,8 @@ export class EventHub {
     const event: DaemonEvent = { id: this.nextId++, type, data }
     this.buffer.push(event)
     if (this.buffer.length > this.bufferSize) this.buffer.shift()
+    // Formatted only for someone listening: a catch-up publishes one event per entry.
+    if (this.clients.size === 0) return event
     const chunk = encoder.encode(formatEvent(event))
     for (const client of this.clients) this.send(client, chunk)
     return event

@@ -88,6 +88,21 @@ export class Verifier {
     return nativeVerify(null, message, this.key(author), signature)
   }
 
+  /**
+   * The same check on libuv's thread pool: several run at once, beside the main thread, so a
+   * batch of entries is verified on every core. The key is looked up (and a bad author id
+   * thrown) here, synchronously; a failure of the check itself rejects.
+   */
+  verifyAsync (author: string, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+    const key = this.key(author)
+    return new Promise((resolve, reject) => {
+      nativeVerify(null, message, key, signature, (err, valid) => {
+        if (err !== null) reject(err)
+        else resolve(valid)
+      })
+    })
+  }
+
   /** The cached key object of an author; throws InvalidIdentityError if the id is not an Ed25519 PeerId. */
   key (author: string): KeyObject {
     let key = this.keys.get(author)

@@ -22,7 +22,7 @@ export {
   PROFILE_TYPE, PROFILE_VERSION, PROFILE_KINDS, MAX_PROFILE_NAME, MAX_PROFILE_DESCRIPTION, type ProfileKind, type ProfileBody,
   type ProfileRecord, profileBodySchema, profileRecordType, compareProfiles
 } from './profile.js'
-export { type ValidateInit, validateEntry, MAX_ENTRY_BYTES, DEFAULT_MAX_SKEW_MS } from './validate.js'
+export { type ValidateInit, type CheckedEntry, validateEntry, checkEntry, verifyChecked, MAX_ENTRY_BYTES, DEFAULT_MAX_SKEW_MS } from './validate.js'
 export * from './errors.js'
 export {
   ROLES, CREDENTIAL_ROLES, type Role, type Point, MAX_TASK_ID, CONTRIB_RECORD, CONTRIB_ATTEST, CONTRIB_FEEDBACK,

@@ -31,6 +31,58 @@ const MAX_REFS = 32
  * ProtocolError; never returns a partial result.
  */
 export function validateEntry<B = unknown> (bytes: Uint8Array, init: ValidateInit): SignedEntry<B> {
+  const checked = checkUnsigned<B>(bytes, init)
+  let valid: boolean
+  try {
+    valid = init.verifier.verify(checked.signed.entry.author, checked.message, checked.signed.entry.sig)
+  } catch (err) {
+    throw signatureFailure(err as Error)
+  }
+  return signatureChecked(checked.signed, valid)
+}
+
+/** An entry that passed every check but its signature's, and the message its signature covers. */
+export interface CheckedEntry<B = unknown> {
+  signed: SignedEntry<B>
+  message: Uint8Array
+}
+
+/**
+ * The first half of `validateEntry`: every check but the signature's, with the same named
+ * errors. The entry is not valid until `verifyChecked` has resolved it.
+ */
+export function checkEntry<B = unknown> (bytes: Uint8Array, init: ValidateInit): CheckedEntry<B> {
+  return checkUnsigned<B>(bytes, init)
+}
+
+/**
+ * The second half: the signature, checked on libuv's thread pool (`Verifier.verifyAsync`), so a
+ * caller that starts many and awaits them in order has every core verifying while it decodes and
+ * places entries. Rejects with the same named errors as `validateEntry`.
+ */
+export async function verifyChecked<B> (checked: CheckedEntry<B>, verifier: Verifier): Promise<SignedEntry<B>> {
+  let valid: boolean
+  try {
+    valid = await verifier.verifyAsync(checked.signed.entry.author, checked.message, checked.signed.entry.sig)
+  } catch (err) {
+    throw signatureFailure(err as Error)
+  }
+  return signatureChecked(checked.signed, valid)
+}
+
+function signatureFailure (err: Error): Error {
+  if (err.name === 'InvalidIdentityError') return err
+  return new BadSignatureError(`signature check failed: ${err.message}`)
+}
+
+function signatureChecked<B> (signed: SignedEntry<B>, valid: boolean): SignedEntry<B> {
+  const { entry } = signed
+  if (!valid) throw new BadSignatureError(`bad signature on ${entry.type} seq ${entry.seq} by ${entry.author}`)
+  return signed
+}
+
+/** Every check but the signature's; returns the entry and the message its signature covers. */
+function checkUnsigned<B> (bytes: Uint8Array, init: ValidateInit): { signed: SignedEntry<B>, message: Uint8Array } {
   const max = init.maxEntryBytes ?? MAX_ENTRY_BYTES
   if (!(bytes instanceof Uint8Array)) throw new EntryDecodeError('an entry is a byte string')
   if (bytes.byteLength > max) throw new EntryTooLargeError(`entry of ${bytes.byteLength} bytes exceeds ${max}`)
@@ -56,19 +108,10 @@ export function validateEntry<B = unknown> (bytes: Uint8Array, init: ValidateIni
   if (entry.ts[0] > now + skew) {
     throw new ClockSkewError(`stamp ${entry.ts[0]} is ${entry.ts[0] - now} ms ahead of this node's clock (bound ${skew} ms)`)
   }
-
-  let valid: boolean
-  try {
-    valid = init.verifier.verify(entry.author, signingBytesOf(bytes, entry), entry.sig)
-  } catch (err) {
-    if ((err as Error).name === 'InvalidIdentityError') throw err
-    throw new BadSignatureError(`signature check failed: ${(err as Error).message}`)
-  }
-  if (!valid) throw new BadSignatureError(`bad signature on ${entry.type} seq ${entry.seq} by ${entry.author}`)
-
+  const message = signingBytesOf(bytes, entry)
   const id = cidOf(bytes)
   entry.body = body
-  return { id, space: cidString(entry.space ?? id), bytes, entry: entry as Entry<B> }
+  return { signed: { id, space: cidString(entry.space ?? id), bytes, entry: entry as Entry<B> }, message }
 }
 
 function checkShape (value: unknown): Entry {

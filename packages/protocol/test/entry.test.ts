@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import {
   GENESIS_TYPE, HybridClock, NOTE_TYPE, ProtocolError, RecordRegistry, SPACE_KINDS, Verifier, baseRecordTypes, bytesEqual, cidOf,
-  compareStamps, decode, encode, generateIdentity, signEntry, validateEntry,
+  checkEntry, compareStamps, decode, encode, generateIdentity, signEntry, validateEntry, verifyChecked,
   type GenesisBody, type Identity, type SignedEntry, type Stamp, type UnsignedEntry
 } from '@mutual/protocol'
 
@@ -184,6 +184,40 @@ describe('signed entries', () => {
       }
     }
     expect(flips).toBe(8 * [space, note1, note2, byBob].reduce((n, s) => n + s.bytes.byteLength, 0))
+  })
+
+  it('gives the same verdict, error for error, when the signature is checked on the thread pool (checkEntry, then verifyChecked)', async () => {
+    const note = signEntry(alice, {
+      v: 1, space: space.id, author: alice.id, seq: 1, prev: null, ts: [NOW - 5000, 0], type: NOTE_TYPE, body: { text: 'checked twice' }
+    })
+    const init = validator()
+    const twoStep = async (bytes: Uint8Array): Promise<string> => {
+      try {
+        const signed = await verifyChecked(checkEntry(bytes, init), init.verifier)
+        return `valid ${signed.id.toString()}`
+      } catch (err) {
+        return (err as Error).name
+      }
+    }
+    const oneStep = (bytes: Uint8Array): string => {
+      const err = rejection(bytes, init)
+      return err === undefined ? `valid ${validateEntry(bytes, init).id.toString()}` : err.name
+    }
+    const verdicts = new Set<string>()
+    for (const signed of [space, note]) {
+      const cases = [signed.bytes]
+      for (let bit = 0; bit < signed.bytes.byteLength * 8; bit++) {
+        const mutated = Uint8Array.from(signed.bytes)
+        mutated[bit >> 3] ^= 1 << (bit & 7)
+        cases.push(mutated)
+      }
+      const got = await Promise.all(cases.map(twoStep))
+      expect(got).toEqual(cases.map(oneStep))
+      for (const v of got) verdicts.add(v.startsWith('valid') ? 'valid' : v)
+    }
+    // The flips reach the signature check itself, not only the decoder.
+    expect(verdicts).toContain('valid')
+    expect(verdicts).toContain('BadSignatureError')
   })
 
   it('gives every signed entry exactly one byte form: non-canonical encodings are refused', () => {

@@ -110,7 +110,7 @@ export class SyncSession {
       }
       case ENTRIES:
         this.expectReceiving()
-        for (const bytes of message.entries) await this.ingest(bytes)
+        await this.ingest(message.entries)
         await this.log.flush()
         return undefined
       case FORK:
@@ -128,13 +128,13 @@ export class SyncSession {
     }
   }
 
-  private async ingest (bytes: Uint8Array): Promise<void> {
-    this.stats.received++
-    try {
-      const result = await this.log.ingest(bytes, { durable: false })
-      if (result.status === 'added' || result.status === 'fork') this.stats.added++
-    } catch (err) {
-      this.invalid(err as Error)
+  /** A batch at once: the log checks its signatures on every core (`Log.ingestMany`). */
+  private async ingest (batch: Uint8Array[]): Promise<void> {
+    const results = await this.log.ingestMany(batch, { durable: false })
+    for (const result of results) {
+      this.stats.received++
+      if (result.status === 'rejected') this.invalid(result.reason as Error)
+      else if (result.value.status === 'added' || result.value.status === 'fork') this.stats.added++
     }
   }
 
