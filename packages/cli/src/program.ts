@@ -9,6 +9,7 @@ import { registerSession } from './commands/session.js'
 import { registerDaemon } from './commands/daemon.js'
 import { registerDoctor } from './commands/doctor.js'
 import { registerFederation } from './commands/federation.js'
+import { registerInbox } from './commands/inbox.js'
 import { registerInit } from './commands/init.js'
 import { registerMarket } from './commands/market.js'
 import { registerInvites } from './commands/invites.js'
@@ -61,6 +62,7 @@ export function createProgram (): Command {
   registerProfile(program)
   registerAlias(program)
   registerSession(program)
+  registerInbox(program)
   return program
 }
 

@@ -100,5 +100,8 @@ export const ROUTES = {
   pushBoardDoc: ['post', '/api/v1/boards/{board}/doc'],
   exportBoard: ['get', '/api/v1/boards/{board}/export'],
   exportBoardCsv: ['get', '/api/v1/boards/{board}/export/csv'],
-  importBoard: ['post', '/api/v1/boards/{board}/import']
+  importBoard: ['post', '/api/v1/boards/{board}/import'],
+  inbox: ['get', '/api/v1/inbox'],
+  inboxCount: ['get', '/api/v1/inbox/count'],
+  markRead: ['post', '/api/v1/inbox/read']
 } as const satisfies { readonly [N in RouteName]: readonly [Routes[N]['method'], Routes[N]['path']] }

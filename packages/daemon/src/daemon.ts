@@ -23,7 +23,7 @@ import { Following } from './services/following.js'
 import { marketEventOf } from './services/market-events.js'
 import { handleInvites } from './services/invite-protocol.js'
 import {
-  BoardDocService, BoardMarkets, BoardService, BoardTransferService, Handovers, Invites, LedgerService, MarketService, NameService, NodeService, OrgService, Sessions, SpaceService, ledgerParticipants, type Services
+  BoardDocService, BoardMarkets, BoardService, BoardTransferService, Handovers, InboxService, Invites, LedgerService, MarketService, NameService, NodeService, OrgService, Sessions, SpaceService, ledgerParticipants, type Services
 } from './services/index.js'
 
 /** Options of `startDaemon`; each overrides the same field of `config.json`. */
@@ -137,7 +137,7 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
 
     const events = new EventHub({ keepAliveMs: init.eventKeepAliveMs })
     // Made after the replicas they feed; the replicas reach them through this holder.
-    const later: { handovers?: Handovers, boardMarkets?: BoardMarkets } = {}
+    const later: { handovers?: Handovers, boardMarkets?: BoardMarkets, inbox?: InboxService } = {}
     const boards = createBoards({
       log,
       identity,
@@ -147,6 +147,7 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
       onEvent: (board, event) => {
         boardEvent(board, event, events, logger)
         if (event.type !== 'error') later.boardMarkets?.changed(board)
+        if (event.type === 'change' || event.type === 'rebuilt') later.inbox?.boardChanged(board)
       },
       onError: (board, err) => { logger.error({ err, board }, 'board replica failed to start') }
     })
@@ -198,6 +199,18 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
     await boardMarkets.start()
     cleanup.push(async () => { boardMarkets.stop() })
 
+    const inbox = later.inbox = new InboxService({
+      log,
+      identity,
+      replicas: boards,
+      names,
+      codec: (space) => spaceKeys.codec(space),
+      onItem: (item, unread) => { events.publish('inbox.item', { item, unread }) },
+      onError: (err) => { logger.warn({ err }, 'an inbox item could not be published') }
+    })
+    await inbox.start()
+    cleanup.push(async () => { inbox.stop() })
+
     let ready = false
     let url = ''
     const security: SecurityInit = {
@@ -225,7 +238,8 @@ export async function startDaemon (init: DaemonInit = {}): Promise<Daemon> {
       joining: { identity, node, boards, log },
       boardDoc: new BoardDocService({ replicas: boards }),
       boardTransfer: new BoardTransferService({ log, replicas: boards }),
-      sessions
+      sessions,
+      inbox
     }
     const app = createApp({ version: VERSION, services, events, metrics, logger, security, ready: () => ready, webRoot: init.webRoot })
     const http: HttpServer = await listen(app.fetch, apiAddress.host, apiAddress.port)

@@ -155,3 +155,8 @@ export class LoginCodeError extends Error {
 export class SessionFileError extends Error {
   override name = 'SessionFileError'
 }
+
+/** No inbox item with that id on this node (HTTP 404): `mutual inbox` lists them. */
+export class UnknownInboxItemError extends Error {
+  override name = 'UnknownInboxItemError'
+}

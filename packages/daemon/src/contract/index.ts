@@ -7,6 +7,7 @@
 import { boardDocRoutes } from './board-doc.js'
 import { boardRoutes } from './boards.js'
 import { boardTransferRoutes } from './board-transfer.js'
+import { inboxRoutes } from './inbox.js'
 import { inviteRoutes } from './invites.js'
 import { ledgerRoutes } from './ledger.js'
 import { marketRoutes } from './markets.js'
@@ -27,7 +28,8 @@ export const routes = {
   ...nameRoutes,
   ...sessionRoutes,
   ...boardDocRoutes,
-  ...boardTransferRoutes
+  ...boardTransferRoutes,
+  ...inboxRoutes
 }
 
 export type Routes = typeof routes
@@ -47,4 +49,6 @@ export { NAME_KINDS } from './names.js'
 export type * from './session.js'
 export type * from './board-doc.js'
 export type * from './board-transfer.js'
+export type * from './inbox.js'
+export { INBOX_KINDS, MAX_INBOX_LIMIT } from './inbox.js'
 export { MAX_INVITE_SECONDS, MAX_INVITE_USES, INVITE_KINDS, INVITE_STATUSES } from './invites.js'

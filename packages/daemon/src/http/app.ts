@@ -14,6 +14,7 @@ import { boardTransferRoutes } from './routes/board-transfer.js'
 import { boardRoutes, taskRoutes } from './routes/boards.js'
 import { inviteRoutes } from './routes/invites.js'
 import { ledgerRoutes } from './routes/ledger.js'
+import { inboxRoutes } from './routes/inbox.js'
 import { nameRoutes } from './routes/names.js'
 import { nodeRoutes } from './routes/node.js'
 import { marketRoutes, orgRoutes } from './routes/orgs.js'
@@ -65,6 +66,7 @@ export function createApp (ctx: HttpContext): OpenAPIHono {
   sessionRoutes(app, ctx)
   boardDocRoutes(app, ctx)
   boardTransferRoutes(app, ctx)
+  inboxRoutes(app, ctx)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -101,6 +101,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   NotABoardError: 404,
   UnknownTaskError: 404,
   UnknownInviteError: 404,
+  UnknownInboxItemError: 404,
   DaemonRunningError: 409,
   StoreLockedError: 409,
   // gone for good

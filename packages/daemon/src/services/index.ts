@@ -3,6 +3,7 @@ import type { BoardMarkets } from './board-market.js'
 import type { Boards } from './board-replicas.js'
 import type { BoardService } from './boards.js'
 import type { BoardTransferService } from './board-transfer.js'
+import type { InboxService } from './inbox.js'
 import type { Invites } from './invites.js'
 import type { JoinComponents } from './join.js'
 import type { LedgerService } from './ledger.js'
@@ -39,6 +40,8 @@ export interface Services {
   boardTransfer: BoardTransferService
   /** browser sessions of the web UI */
   sessions: Sessions
+  /** what needs this node's person, with local read marks */
+  inbox: InboxService
 }
 
 export { NodeService } from './node-service.js'
@@ -55,3 +58,4 @@ export { NameService } from './names.js'
 export { join } from './join.js'
 export { BoardDocService } from './board-doc.js'
 export { Sessions } from './sessions.js'
+export { InboxService } from './inbox.js'

@@ -127,6 +127,11 @@ export class NameService {
     return { kind, id, name: this.nameOf(id)?.name ?? '' }
   }
 
+  /** Every identity this node knows, with the names it knows each by (aliases, profile name): for @mentions. */
+  people (): Array<{ id: string, names: string[] }> {
+    return this.candidates('identity').map((c) => ({ id: c.id, names: [...(c.aliases ?? []), ...(c.names ?? [])] }))
+  }
+
   aliasList (): Array<{ alias: string, id: string, name: string }> {
     return [...this.aliases].sort(([a], [b]) => a < b ? -1 : 1).map(([alias, id]) => ({ alias, id, name: this.view.profile(id)?.body.name ?? '' }))
   }
