@@ -169,13 +169,14 @@ describe('mutual inbox', () => {
     const { url, token } = JSON.parse(readFileSync(join(bob.home, 'api'), 'utf8')) as { url: string, token: string }
     const controller = new AbortController()
     const res = await fetch(`${url}/api/v1/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal })
-    const reader = (res.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader()
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader()
+    const decoder = new TextDecoder()
     let seen = ''
     const event = (async () => {
       while (!seen.includes('event: inbox.item')) {
         const { value, done } = await reader.read()
         if (done) throw new Error('the event stream ended')
-        seen += value
+        seen += decoder.decode(value, { stream: true })
       }
     })()
     await ok(carol, ['task', 'comment', board, ship, '@bob builder: shipped?'])

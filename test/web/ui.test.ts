@@ -214,6 +214,35 @@ describe('web UI, two daemons, two browsers', () => {
     }
   }, 60_000)
 
+  it('raises the inbox count when the other side mentions you, and shows names beside ids', async () => {
+    // The assignee entry has not landed: an @mention by name is the other side's act here.
+    await a.api('/profile', { method: 'PUT', body: { name: 'Ana Lima' } })
+    await b.api('/profile', { method: 'PUT', body: { name: 'Bea Costa' } })
+    const task = await a.api<Task>(`/boards/${board}/tasks`, { body: { title: 'Review the budget' } })
+    await eventually(async () => (await taskOn(b, 'Review the budget')) !== undefined, 15_000, 'the task on B')
+    await b.api(`/boards/${board}/tasks/${task.id}/claim`, { method: 'POST' })
+    await pageA.goto(`${a.url}/mine`)
+    await pageA.getByRole('heading', { name: 'My work and inbox' }).waitFor()
+    const badge = pageA.getByTestId('inbox-count')
+    await expect.poll(async () => await badge.getAttribute('data-unread')).not.toBeNull()
+    const before = Number(await badge.getAttribute('data-unread'))
+    await b.api(`/boards/${board}/tasks/${task.id}/comments`, { body: { text: '@ana lima the numbers are in' } })
+    // No reload: the event stream brings the count and the item.
+    await expect.poll(async () => Number(await badge.getAttribute('data-unread')), { timeout: 20_000 }).toBe(before + 1)
+    const item = pageA.locator('[data-testid=inbox-item][data-kind=mention]', { hasText: 'the numbers are in' })
+    await item.waitFor()
+    expect(await item.textContent()).toContain('Bea Costa mentioned you on "Review the budget"')
+    await item.getByRole('button', { name: /Mark read/ }).click()
+    await expect.poll(async () => Number(await badge.getAttribute('data-unread'))).toBe(before)
+    expect((await a.api<{ unread: number }>('/inbox/count')).unread).toBe(before)
+    await item.getByRole('link').click()
+    await pageA.waitForURL(new RegExp(`/tasks/${task.id}$`))
+    // Names beside ids: the holder on the task page and on the board's card.
+    await pageA.getByText(`Bea Costa (…${b.daemon.ready.id.slice(-6)})`).first().waitFor({ timeout: 15_000 })
+    await pageA.goto(`${a.url}/boards/${board}`)
+    await card(pageA, 'Review the budget').getByText('Bea Costa').waitFor({ timeout: 15_000 })
+  }, 90_000)
+
   it('passes axe on every page (no serious or critical violation) and screenshots each', async () => {
     // A scene worth looking at: an organization with a reviewer, a ledger, a market with an application.
     const { org } = await a.api<{ org: string }>('/orgs', { body: { name: 'Riverside Co-op' } })
@@ -261,6 +290,7 @@ describe('web UI, two daemons, two browsers', () => {
       if (name === 'value') await pageA.locator('canvas').waitFor()
       if (name === 'organization') await pageA.getByRole('heading', { name: /members/ }).waitFor()
       if (name === 'market') await pageA.getByText('I translated the last one.').waitFor({ timeout: 15_000 })
+      if (name === 'my-work') await pageA.locator('[data-testid=inbox-item][data-kind="application.received"]').waitFor({ timeout: 15_000 })
       const violations = await seriousViolations(pageA)
       if (violations.length > 0) report[name] = violations
       await screenshot(pageA, name)
@@ -270,6 +300,10 @@ describe('web UI, two daemons, two browsers', () => {
     await card(dark.page, 'Outline the handbook').waitFor()
     report['board (dark)'] = await seriousViolations(dark.page).then((v) => v.length === 0 ? undefined : v)
     await screenshot(dark.page, 'board-dark')
+    await dark.page.goto(`${a.url}/mine`)
+    await dark.page.locator('[data-testid=inbox-item]').first().waitFor()
+    report['my-work (dark)'] = await seriousViolations(dark.page).then((v) => v.length === 0 ? undefined : v)
+    await screenshot(dark.page, 'my-work-dark')
     const out = await newPage(browser)
     await out.page.goto(`${a.url}/`)
     await out.page.getByRole('heading', { name: 'Log in to Mutual' }).waitFor()
@@ -304,12 +338,23 @@ describe('web UI, two daemons, two browsers', () => {
     await card(pageB, 'After the restart').waitFor({ timeout: 20_000 })
   }, 90_000)
 
-  it('ends every browser session with mutual logout --all', async () => {
+  it('ends every browser session with mutual logout --all, and the event streams open in them', async () => {
+    await pageA.goto(`${a.url}/boards/${board}`)
+    await card(pageA, 'Drag me').waitFor()
+    // A second stream of the session, read by hand: it must end, not merely stop being used.
+    await pageA.evaluate(async () => {
+      const res = await fetch('/api/v1/events', { headers: { 'x-mutual-csrf': localStorage.getItem('mutual-csrf') ?? '' } })
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader()
+      ;(window as unknown as { streamEnded: Promise<string> }).streamEnded = (async () => {
+        for (;;) if ((await reader.read()).done) return 'ended'
+      })()
+    })
     const result = await mutual(['logout', '--all', '--home', homeA])
     expect(result.code, result.stderr).toBe(0)
     expect(result.stdout).toMatch(/browser sessions? ended/)
-    await pageA.goto(`${a.url}/boards/${board}`)
-    await pageA.getByRole('heading', { name: 'Log in to Mutual' }).waitFor()
+    expect(await pageA.evaluate(async () => await (window as unknown as { streamEnded: Promise<string> }).streamEnded)).toBe('ended')
+    // The page finds out by itself, with no navigation: its stream ended and reconnecting is refused.
+    await pageA.getByRole('heading', { name: 'Log in to Mutual' }).waitFor({ timeout: 15_000 })
   }, 60_000)
 
   it('has no page errors', () => {

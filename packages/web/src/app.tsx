@@ -34,6 +34,17 @@ function Banner (): ReactNode {
   )
 }
 
+/** The unread count, kept live by the event stream (`inbox.item` marks it stale). */
+function InboxBadge (): ReactNode {
+  const count = useQuery({ queryKey: ['inbox', 'count'], queryFn: async ({ signal }) => await call('inboxCount', {}, signal) })
+  const unread = count.data?.unread ?? 0
+  return (
+    <Link href='/mine#inbox' className='inbox-link' data-testid='inbox-count' data-unread={unread} aria-label={`Inbox, ${unread} unread`}>
+      Inbox{unread > 0 && <span className='badge' aria-hidden='true'>{unread}</span>}
+    </Link>
+  )
+}
+
 function Header (): ReactNode {
   const [location] = useLocation()
   const me = useQuery({ queryKey: ['me'], queryFn: async ({ signal }) => await call('id', {}, signal) })
@@ -48,6 +59,7 @@ function Header (): ReactNode {
           <Link key={href} href={href} className={active(href) ? 'nav active' : 'nav'} aria-current={active(href) ? 'page' : undefined}>{label}</Link>
         ))}
       </nav>
+      <InboxBadge />
       <span className='me' title={me.data?.id}>{me.data === undefined ? '' : `you · ${shortId(me.data.id)}`}</span>
       <button type='button' className='link small' onClick={() => { logOut().then(() => { window.location.replace('/') }, () => { window.location.replace('/') }) }}>Log out</button>
     </header>

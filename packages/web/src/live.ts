@@ -36,7 +36,10 @@ function staleKeys (event: StreamEvent): string[][] {
     case 'claims':
       return data.board === undefined ? [['boards']] : [['board', data.board], ['task', data.board], ['boards'], ['mine']]
     case 'entry':
-      return [['space'], ['org'], ['market'], ['ledger'], ['spaces']]
+      // A profile may be among them: names too.
+      return [['space'], ['org'], ['market'], ['ledger'], ['spaces'], ['names']]
+    case 'inbox.item':
+      return [['inbox']]
     case 'peer:connect':
     case 'peer:disconnect':
     case 'sync':

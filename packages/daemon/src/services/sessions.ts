@@ -56,6 +56,8 @@ export class Sessions {
   private readonly now: () => number
   private readonly codes = new Map<string, number>()
   private sessions = new Map<string, StoredSession>()
+  /** per session (by hash), what its open event streams end on */
+  private readonly ending = new Map<string, { controller: AbortController, timer: ReturnType<typeof setTimeout> }>()
   private writing: Promise<void> = Promise.resolve()
 
   constructor (init: SessionsInit) {
@@ -86,6 +88,7 @@ export class Sessions {
 
   /** Writes are queued: the file always ends with the last state. */
   async stop (): Promise<void> {
+    for (const { timer } of this.ending.values()) clearTimeout(timer)
     await this.writing
   }
 
@@ -135,9 +138,31 @@ export class Sessions {
     if (csrf === undefined || !same(csrf, session.csrf)) throw new AuthenticationError('a browser session needs its CSRF token in the x-mutual-csrf header')
   }
 
+  /**
+   * A signal that aborts when the session ends — logged out, `mutual logout --all`, or expired —
+   * so that what a request of the session keeps open (its event stream) ends with it.
+   */
+  signal (id: string): AbortSignal {
+    const key = hash(id)
+    const found = this.ending.get(key)
+    if (found !== undefined) return found.controller.signal
+    const controller = new AbortController()
+    const session = this.sessions.get(key)
+    if (session === undefined) {
+      controller.abort()
+      return controller.signal
+    }
+    const timer = setTimeout(() => { this.ended(key) }, Math.max(0, session.expires - this.now()))
+    timer.unref()
+    this.ending.set(key, { controller, timer })
+    return controller.signal
+  }
+
   /** Ends one session (logging out of one browser). */
   async end (id: string): Promise<void> {
-    if (this.sessions.delete(hash(id))) await this.save()
+    const key = hash(id)
+    this.ended(key)
+    if (this.sessions.delete(key)) await this.save()
   }
 
   /** Ends every session and voids every outstanding code (`mutual logout --all`). */
@@ -145,8 +170,17 @@ export class Sessions {
     const ended = this.sessions.size
     this.sessions.clear()
     this.codes.clear()
+    for (const key of [...this.ending.keys()]) this.ended(key)
     await this.save()
     return ended
+  }
+
+  private ended (key: string): void {
+    const found = this.ending.get(key)
+    if (found === undefined) return
+    this.ending.delete(key)
+    clearTimeout(found.timer)
+    found.controller.abort()
   }
 
   private prune (): void {

@@ -2,7 +2,8 @@ import { useSortable } from '@dnd-kit/sortable'
 import { CSS } from '@dnd-kit/utilities'
 import type { Task } from '@mutual/client'
 import { memo, useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react'
-import { holderName, shortDate } from '../ui/format.js'
+import { shortDate } from '../ui/format.js'
+import { usePageNames, who } from '../ui/names.js'
 
 export interface CardProps {
   task: Task
@@ -16,7 +17,8 @@ export interface CardProps {
 
 /** A task on the board; the card itself is focusable and takes the keyboard moves. */
 export function CardFace ({ task, me, blocked }: { task: Task, me: string | undefined, blocked: boolean }): ReactNode {
-  const holder = holderName(task.holder, me)
+  const names = usePageNames()
+  const holder = who(names, task.holder, me)
   const overdue = task.due !== null && task.due < new Date().toISOString().slice(0, 10)
   return (
     <>

@@ -7,7 +7,7 @@ import { call, reason } from '../api.js'
 import { CardFace } from '../board/card.js'
 import { Column } from '../board/column.js'
 import { NO_FILTERS, columnsOf, countsOf, isBlocked, moved, placementIn, statusOf, type Filters, type Placement } from '../board/columns.js'
-import { shortId } from '../ui/format.js'
+import { NamesContext, useNames, who } from '../ui/names.js'
 
 interface Move {
   id: string
@@ -33,6 +33,8 @@ export function BoardPage ({ board }: { board: string }): ReactNode {
   const serverColumns = useMemo(() => data === undefined ? {} : columnsOf(data, filters, me), [data, filters, me])
   const counts = useMemo(() => data === undefined ? {} : countsOf(data), [data])
   const labels = useMemo(() => [...new Set((data?.tasks ?? []).flatMap((t) => t.labels))].sort(), [data])
+  const people = useMemo(() => [...new Set([...(data?.tasks ?? []).map((t) => t.holder), ...(data?.workload ?? []).map((w) => w.person)])], [data])
+  const names = useNames(people)
   const columns = optimistic ?? serverColumns
   const done = data?.workflow.done ?? ''
   const blocked = useCallback((t: Task) => isBlocked(t, byId, done), [byId, done])
@@ -148,65 +150,67 @@ export function BoardPage ({ board }: { board: string }): ReactNode {
   const dragged = dragId === undefined ? undefined : byId.get(dragId)
   const filtered = filters !== NO_FILTERS
   return (
-    <section className='board-page'>
-      <div className='board-head'>
-        <div>
-          <p className='crumbs'><Link href='/'>Boards</Link> /</p>
-          <h1>{board$.name}</h1>
+    <NamesContext.Provider value={names}>
+      <section className='board-page'>
+        <div className='board-head'>
+          <div>
+            <p className='crumbs'><Link href='/'>Boards</Link> /</p>
+            <h1>{board$.name}</h1>
+          </div>
+          <div className='sync' title={`${board$.sync.entries} entries; ${board$.sync.pending} pending`}>
+            <span className={board$.sync.peers.length > 0 ? 'dot live' : 'dot'} aria-hidden='true' />
+            {board$.sync.peers.length === 0 ? 'no peer online' : `${board$.sync.peers.length} peer${board$.sync.peers.length === 1 ? '' : 's'} live`}
+            {' · '}{board$.tasks.length} tasks{board$.writable ? '' : ' · read-only'}
+          </div>
         </div>
-        <div className='sync' title={`${board$.sync.entries} entries; ${board$.sync.pending} pending`}>
-          <span className={board$.sync.peers.length > 0 ? 'dot live' : 'dot'} aria-hidden='true' />
-          {board$.sync.peers.length === 0 ? 'no peer online' : `${board$.sync.peers.length} peer${board$.sync.peers.length === 1 ? '' : 's'} live`}
-          {' · '}{board$.tasks.length} tasks{board$.writable ? '' : ' · read-only'}
-        </div>
-      </div>
-      <form className='filters' role='search' onSubmit={(e) => { e.preventDefault() }}>
-        <label className='sr-only' htmlFor='filter-text'>Filter by text</label>
-        <input id='filter-text' type='search' placeholder='Filter tasks' value={filters.text} onChange={(e) => { setFilters({ ...filters, text: e.target.value }) }} />
-        <label className='sr-only' htmlFor='filter-label'>Label</label>
-        <select id='filter-label' value={filters.label} onChange={(e) => { setFilters({ ...filters, label: e.target.value }) }}>
-          <option value=''>All labels</option>
-          {labels.map((l) => <option key={l} value={l}>{l}</option>)}
-        </select>
-        <label className='toggle'><input type='checkbox' checked={filters.mine} onChange={(e) => { setFilters({ ...filters, mine: e.target.checked }) }} /> Mine</label>
-        <label className='toggle'><input type='checkbox' checked={filters.ready} onChange={(e) => { setFilters({ ...filters, ready: e.target.checked }) }} /> Ready</label>
-        {filtered && <button type='button' className='link' onClick={() => { setFilters(NO_FILTERS) }}>Clear</button>}
-        <span id='card-help' className='hint'>Focus a card: ← → change its state, ↑ ↓ reorder, Enter opens it.</span>
-      </form>
-      {notice !== undefined && (
-        <p className={notice.error ? 'notice error' : 'notice'} role={notice.error ? 'alert' : 'status'} data-testid='board-notice'>
-          {notice.text} <button type='button' className='link' onClick={() => { setNotice(undefined) }} aria-label='Dismiss'>×</button>
-        </p>
-      )}
-      <div ref={announce} className='sr-only' aria-live='polite'>{notice?.error === false ? notice.text : ''}</div>
-      <DndContext sensors={sensors} collisionDetection={closestCorners} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => { setDragId(undefined) }}>
-        <div className='columns'>
-          {states.map((s) => (
-            <Column
-              key={s.id}
-              state={s}
-              ids={columns[s.id] ?? []}
-              count={counts[s.id] ?? 0}
-              byId={byId}
-              blocked={blocked}
-              me={me}
-              focusId={focusId}
-              refusedId={refusedId}
-              writable={board$.writable}
-              onKey={onKey}
-              onFocus={setFocusId}
-              onAdd={async (status, title) => { await add.mutateAsync({ status, title }) }}
-            />
-          ))}
-        </div>
-        <DragOverlay>{dragged === undefined ? null : <div className='card overlay'><CardFace task={dragged} me={me} blocked={blocked(dragged)} /></div>}</DragOverlay>
-      </DndContext>
-      {board$.workload.length > 0 && (
-        <footer className='workload'>
-          <h2>Workload</h2>
-          <ul>{board$.workload.map((w) => <li key={w.person}><span>{w.person === me ? 'you' : shortId(w.person)}</span> <strong>{w.estimate} pt</strong></li>)}</ul>
-        </footer>
-      )}
-    </section>
+        <form className='filters' role='search' onSubmit={(e) => { e.preventDefault() }}>
+          <label className='sr-only' htmlFor='filter-text'>Filter by text</label>
+          <input id='filter-text' type='search' placeholder='Filter tasks' value={filters.text} onChange={(e) => { setFilters({ ...filters, text: e.target.value }) }} />
+          <label className='sr-only' htmlFor='filter-label'>Label</label>
+          <select id='filter-label' value={filters.label} onChange={(e) => { setFilters({ ...filters, label: e.target.value }) }}>
+            <option value=''>All labels</option>
+            {labels.map((l) => <option key={l} value={l}>{l}</option>)}
+          </select>
+          <label className='toggle'><input type='checkbox' checked={filters.mine} onChange={(e) => { setFilters({ ...filters, mine: e.target.checked }) }} /> Mine</label>
+          <label className='toggle'><input type='checkbox' checked={filters.ready} onChange={(e) => { setFilters({ ...filters, ready: e.target.checked }) }} /> Ready</label>
+          {filtered && <button type='button' className='link' onClick={() => { setFilters(NO_FILTERS) }}>Clear</button>}
+          <span id='card-help' className='hint'>Focus a card: ← → change its state, ↑ ↓ reorder, Enter opens it.</span>
+        </form>
+        {notice !== undefined && (
+          <p className={notice.error ? 'notice error' : 'notice'} role={notice.error ? 'alert' : 'status'} data-testid='board-notice'>
+            {notice.text} <button type='button' className='link' onClick={() => { setNotice(undefined) }} aria-label='Dismiss'>×</button>
+          </p>
+        )}
+        <div ref={announce} className='sr-only' aria-live='polite'>{notice?.error === false ? notice.text : ''}</div>
+        <DndContext sensors={sensors} collisionDetection={closestCorners} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => { setDragId(undefined) }}>
+          <div className='columns'>
+            {states.map((s) => (
+              <Column
+                key={s.id}
+                state={s}
+                ids={columns[s.id] ?? []}
+                count={counts[s.id] ?? 0}
+                byId={byId}
+                blocked={blocked}
+                me={me}
+                focusId={focusId}
+                refusedId={refusedId}
+                writable={board$.writable}
+                onKey={onKey}
+                onFocus={setFocusId}
+                onAdd={async (status, title) => { await add.mutateAsync({ status, title }) }}
+              />
+            ))}
+          </div>
+          <DragOverlay>{dragged === undefined ? null : <div className='card overlay'><CardFace task={dragged} me={me} blocked={blocked(dragged)} /></div>}</DragOverlay>
+        </DndContext>
+        {board$.workload.length > 0 && (
+          <footer className='workload'>
+            <h2>Workload</h2>
+            <ul>{board$.workload.map((w) => <li key={w.person}><span title={w.person}>{who(names, w.person, me)}</span> <strong>{w.estimate} pt</strong></li>)}</ul>
+          </footer>
+        )}
+      </section>
+    </NamesContext.Provider>
   )
 }

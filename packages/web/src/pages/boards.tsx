@@ -2,12 +2,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent, type ReactNode } from 'react'
 import { Link, useLocation } from 'wouter'
 import { call, reason } from '../api.js'
-import { shortId } from '../ui/format.js'
+import { useNames, who } from '../ui/names.js'
 
 export function BoardsPage (): ReactNode {
   const queries = useQueryClient()
   const [, navigate] = useLocation()
   const boards = useQuery({ queryKey: ['boards'], queryFn: async ({ signal }) => await call('listBoards', {}, signal) })
+  const names = useNames((boards.data?.boards ?? []).map((b) => b.creator))
   const [name, setName] = useState('')
   const [ticket, setTicket] = useState('')
   const create = useMutation({
@@ -47,7 +48,7 @@ export function BoardsPage (): ReactNode {
             <Link href={`/boards/${b.board}`} className='tile'>
               <strong>{b.name}</strong>
               <span className='muted'>{b.tasks} task{b.tasks === 1 ? '' : 's'} · {b.writers.length + 1} writer{b.writers.length === 0 ? '' : 's'}</span>
-              <span className='muted small'>by {shortId(b.creator)}</span>
+              <span className='muted small'>by {who(names, b.creator)}</span>
             </Link>
           </li>
         ))}

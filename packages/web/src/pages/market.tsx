@@ -4,7 +4,7 @@ import { useState, type ReactNode } from 'react'
 import { call, reason } from '../api.js'
 import { useMe } from '../ui/hooks.js'
 import { usePicker } from '../ui/picker.js'
-import { holderName, shortId } from '../ui/format.js'
+import { useNames, who, type Names } from '../ui/names.js'
 
 
 function Decide ({ market, application, onDone }: { market: string, application: string, onDone: () => Promise<void> }): ReactNode {
@@ -24,7 +24,7 @@ function Decide ({ market, application, onDone }: { market: string, application:
   )
 }
 
-function AnnouncementCard ({ market, a, me, onDone }: { market: string, a: Announcement, me: string | undefined, onDone: () => Promise<void> }): ReactNode {
+function AnnouncementCard ({ market, a, me, names, onDone }: { market: string, a: Announcement, me: string | undefined, names: Names, onDone: () => Promise<void> }): ReactNode {
   const [note, setNote] = useState('')
   const apply = useMutation({
     mutationFn: async () => await call('apply', { params: { market }, body: { announcement: a.id, note: note.trim() === '' ? undefined : note.trim() } }),
@@ -35,7 +35,7 @@ function AnnouncementCard ({ market, a, me, onDone }: { market: string, a: Annou
     <article className='panel'>
       <div className='page-head'>
         <h2>{a.body.title}</h2>
-        <span className='muted small'>{a.body.estimate} pt · weight {a.body.valueWeight} · by {holderName(a.author, me)}</span>
+        <span className='muted small'>{a.body.estimate} pt · weight {a.body.valueWeight} · by {who(names, a.author, me)}</span>
       </div>
       {a.body.summary !== '' && <p>{a.body.summary}</p>}
       {a.body.skills.length > 0 && <p className='chips'>{a.body.skills.map((s) => <span key={s} className='chip'>{s}</span>)}</p>}
@@ -51,9 +51,9 @@ function AnnouncementCard ({ market, a, me, onDone }: { market: string, a: Annou
       <ul>
         {a.applications.map((x) => (
           <li key={x.id}>
-            {holderName(x.author, me)} <span className={`pill ${x.status === 'accepted' ? 'good' : x.status === 'declined' ? 'bad' : ''}`}>{x.status}</span>
+            {who(names, x.author, me)} <span className={`pill ${x.status === 'accepted' ? 'good' : x.status === 'declined' ? 'bad' : ''}`}>{x.status}</span>
             {x.note !== '' && <span className='muted'> — {x.note}</span>}
-            {x.decisions.map((d) => <div key={d.id} className='muted small'>{d.kind} by {shortId(d.author)}: {d.reason}</div>)}
+            {x.decisions.map((d) => <div key={d.id} className='muted small'>{d.kind} by {who(names, d.author, me)}: {d.reason}</div>)}
             {x.status === 'open' && a.author === me && <Decide market={market} application={x.id} onDone={onDone} />}
           </li>
         ))}
@@ -68,6 +68,7 @@ export function MarketPage (): ReactNode {
   const markets = useQuery({ queryKey: ['market', 'list'], queryFn: async ({ signal }) => await call('listMarkets', {}, signal) })
   const [market, picker] = usePicker('market', (markets.data?.markets ?? []).filter((m) => m.held).map((m) => ({ id: m.market, name: m.name })))
   const detail = useQuery({ queryKey: ['market', market], enabled: market !== undefined, queryFn: async ({ signal }) => await call('market', { params: { market: market as string } }, signal) })
+  const names = useNames((detail.data?.announcements ?? []).flatMap((a) => [a.author, ...a.applications.flatMap((x) => [x.author, ...x.decisions.map((d) => d.author)])]))
   const [title, setTitle] = useState('')
   const [summary, setSummary] = useState('')
   const [estimate, setEstimate] = useState('')
@@ -102,7 +103,7 @@ export function MarketPage (): ReactNode {
       )}
       <h2>Announced tasks</h2>
       {detail.data?.announcements.length === 0 && <p className='empty'>No announcements yet.</p>}
-      {detail.data?.announcements.map((a) => <AnnouncementCard key={a.id} market={market as string} a={a} me={me} onDone={done} />)}
+      {detail.data?.announcements.map((a) => <AnnouncementCard key={a.id} market={market as string} a={a} me={me} names={names} onDone={done} />)}
     </section>
   )
 }

@@ -4,8 +4,9 @@ import { Link } from 'wouter'
 import { call } from '../api.js'
 import { useMe } from '../ui/hooks.js'
 import { shortDate } from '../ui/format.js'
+import { Inbox } from '../ui/inbox.js'
 
-/** Every open task this node holds, across every board it replicates. */
+/** Every open task this node holds, across every board it replicates, and the inbox. */
 export function MyWorkPage (): ReactNode {
   const me = useMe()
   const boards = useQuery({ queryKey: ['boards'], queryFn: async ({ signal }) => await call('listBoards', {}, signal) })
@@ -24,7 +25,7 @@ export function MyWorkPage (): ReactNode {
   return (
     <section className='pad page'>
       <div className='page-head'>
-        <h1>My work</h1>
+        <h1>My work and inbox</h1>
         <span className='muted'>{rows.length} open task{rows.length === 1 ? '' : 's'} · {total} pt</span>
       </div>
       {rows.length === 0
@@ -45,6 +46,7 @@ export function MyWorkPage (): ReactNode {
             </tbody>
           </table>
           )}
+      <Inbox />
     </section>
   )
 }

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query'
 import type { ReactNode } from 'react'
 import { call } from '../api.js'
 import { duration, shortId } from '../ui/format.js'
+import { useNames, who } from '../ui/names.js'
 
 /** A connection through a relay has a circuit address; every other one is direct. */
 const connection = (addresses: string[]): string => addresses.some((a) => a.includes('/p2p-circuit')) ? 'relayed' : 'direct'
@@ -13,6 +14,7 @@ export function NetworkPage (): ReactNode {
   const boards = useQuery({ queryKey: ['boards'], queryFn: async ({ signal }) => await call('listBoards', {}, signal) })
   const firstBoard = boards.data?.boards[0]?.board
   const sync = useQuery({ queryKey: ['board', firstBoard], enabled: firstBoard !== undefined, queryFn: async ({ signal }) => await call('board', { params: { board: firstBoard as string } }, signal) })
+  const names = useNames((peers.data?.peers ?? []).map((p) => p.id))
   const doctor = useQuery({ queryKey: ['network', 'doctor'], queryFn: async ({ signal }) => await call('doctor', {}, signal) })
   return (
     <section className='pad page'>
@@ -29,7 +31,7 @@ export function NetworkPage (): ReactNode {
             <tbody>
               {peers.data?.peers.map((p) => (
                 <tr key={p.id}>
-                  <td className='mono small' title={p.id}>{shortId(p.id)}</td>
+                  <td className='small' title={p.id}>{who(names, p.id)}</td>
                   <td><span className={`pill ${connection(p.addresses) === 'direct' ? 'good' : 'warn'}`}>{connection(p.addresses)}</span></td>
                   <td>{p.direction}</td>
                   <td>{p.latencyMs === undefined ? '—' : `${Math.round(p.latencyMs)} ms`}</td>

@@ -4,7 +4,8 @@ import { Link } from 'wouter'
 import { call, reason } from '../api.js'
 import { useMe } from '../ui/hooks.js'
 import { usePicker } from '../ui/picker.js'
-import { holderName, when } from '../ui/format.js'
+import { when } from '../ui/format.js'
+import { useNames, who } from '../ui/names.js'
 
 const DAY = 24 * 3600
 
@@ -102,6 +103,50 @@ function Federation (): ReactNode {
   )
 }
 
+/** This node's signed profile: the name others see beside its id, set here and published in every space it may write. */
+function ProfilePanel ({ id }: { id: string | undefined }): ReactNode {
+  const queries = useQueryClient()
+  const profile = useQuery({
+    queryKey: ['names', 'profile', id],
+    enabled: id !== undefined,
+    retry: false,
+    queryFn: async ({ signal }) => await call('profile', { params: { id: id as string } }, signal).catch((err: { name?: string }) => {
+      if (err.name === 'UnknownProfileError') return null
+      throw err
+    })
+  })
+  const [name, setName] = useState<string>()
+  const [description, setDescription] = useState<string>()
+  const shown = { name: name ?? profile.data?.name ?? '', description: description ?? profile.data?.description ?? '' }
+  const save = useMutation({
+    mutationFn: async () => await call('setProfile', { body: { name: shown.name.trim(), description: shown.description.trim() } }),
+    onSuccess: async () => { setName(undefined); setDescription(undefined); await queries.invalidateQueries({ queryKey: ['names'] }) }
+  })
+  return (
+    <div className='panel'>
+      <h2>Profile</h2>
+      <dl className='side'><dt>Id</dt><dd className='mono small' style={{ overflowWrap: 'anywhere' }}>{id}</dd></dl>
+      <form onSubmit={(e) => { e.preventDefault(); if (shown.name.trim() !== '') save.mutate() }}>
+        <div className='inline-form'>
+          <label className='sr-only' htmlFor='profile-name'>Display name</label>
+          <input id='profile-name' className='grow' placeholder='Display name' maxLength={64} value={shown.name} onChange={(e) => { setName(e.target.value) }} />
+          <button type='submit' disabled={shown.name.trim() === '' || save.isPending}>Publish</button>
+        </div>
+        <label className='sr-only' htmlFor='profile-description'>About you</label>
+        <input id='profile-description' placeholder='About you (optional)' maxLength={280} value={shown.description} onChange={(e) => { setDescription(e.target.value) }} style={{ marginTop: '0.5rem', width: '100%' }} />
+      </form>
+      {save.isError && <p className='error' role='alert'>{reason(save.error)}</p>}
+      <p className='muted small' data-testid='profile-status'>
+        {save.data !== undefined
+          ? `Published in ${save.data.published.length} space${save.data.published.length === 1 ? '' : 's'}; others see “${save.data.profile.name}” beside your id.`
+          : profile.data === null || profile.data === undefined
+            ? 'Others see only this id until you publish a name.'
+            : profile.data.at === undefined ? `“${profile.data.name}” is not published yet: you write no space.` : `Others see “${profile.data.name}” beside your id (signed ${when(profile.data.at)}).`}
+      </p>
+    </div>
+  )
+}
+
 export function OrgPage (): ReactNode {
   const queries = useQueryClient()
   const me = useMe()
@@ -109,6 +154,7 @@ export function OrgPage (): ReactNode {
   const orgs = useQuery({ queryKey: ['org', 'list'], queryFn: async ({ signal }) => await call('listOrgs', {}, signal) })
   const [org, picker] = usePicker('org', (orgs.data?.orgs ?? []).map((o) => ({ id: o.org, name: o.name })))
   const detail = useQuery({ queryKey: ['org', org], enabled: org !== undefined, queryFn: async ({ signal }) => await call('org', { params: { org: org as string } }, signal) })
+  const names = useNames([...(detail.data?.members ?? []).map((m) => m.id), detail.data?.founder])
   const [name, setName] = useState('')
   const [ticket, setTicket] = useState('')
   const create = useMutation({ mutationFn: async () => await call('createOrg', { body: { name: name.trim() } }), onSuccess: async () => { setName(''); await queries.invalidateQueries({ queryKey: ['org'] }) } })
@@ -118,11 +164,7 @@ export function OrgPage (): ReactNode {
     <section className='pad page'>
       <div className='page-head'><h1>Organization</h1>{picker}</div>
       <div className='grid-2'>
-        <div className='panel'>
-          <h2>Profile</h2>
-          <dl className='side'><dt>Id</dt><dd className='mono small' style={{ overflowWrap: 'anywhere' }}>{status.data?.id}</dd></dl>
-          <p className='muted small'>Others see this id; profiles with names are not published yet.</p>
-        </div>
+        <ProfilePanel id={status.data?.id} />
         <div className='panel'>
           <h2>Join or found</h2>
           <form className='inline-form' onSubmit={(e) => { e.preventDefault(); if (ticket.trim() !== '') join.mutate() }}>
@@ -149,11 +191,11 @@ export function OrgPage (): ReactNode {
               <tbody>
                 {/* The API lists admins among the members, with every role they hold. */}
                 {detail.data.members.map((m) => (
-                  <tr key={m.id}><td title={m.id}>{holderName(m.id, me)}</td><td>{m.roles.join(', ')}</td><td>{m.kind}</td><td>{m.revoked ? <span className='pill bad'>revoked</span> : <span className='pill good'>active</span>}</td></tr>
+                  <tr key={m.id}><td title={m.id}>{who(names, m.id, me)}</td><td>{m.roles.join(', ')}</td><td>{m.kind}</td><td>{m.revoked ? <span className='pill bad'>revoked</span> : <span className='pill good'>active</span>}</td></tr>
                 ))}
               </tbody>
             </table>
-            <p className='muted small'>Founded by {holderName(detail.data.founder, me)}; changes need {detail.data.threshold.admins} admin signature{detail.data.threshold.admins === 1 ? '' : 's'}{detail.data.threshold.unionRep ? ' and a union representative' : ''}.</p>
+            <p className='muted small'>Founded by {who(names, detail.data.founder, me)}; changes need {detail.data.threshold.admins} admin signature{detail.data.threshold.admins === 1 ? '' : 's'}{detail.data.threshold.unionRep ? ' and a union representative' : ''}.</p>
           </div>
           <Spaces org={detail.data.org} />
           {admin && <Invites org={detail.data.org} />}

@@ -4,7 +4,8 @@ import { Link } from 'wouter'
 import { call, reason } from '../api.js'
 import { DescriptionEditor } from '../task/description.js'
 import { useBoardDoc } from '../task/board-doc.js'
-import { holderName, shortId, when } from '../ui/format.js'
+import { shortId, when } from '../ui/format.js'
+import { useNames, who } from '../ui/names.js'
 
 /** Comment text with @mentions set apart. */
 function Mentions ({ text }: { text: string }): ReactNode {
@@ -18,6 +19,8 @@ export function TaskPage ({ board, task }: { board: string, task: string }): Rea
   const detail = useQuery({ queryKey: ['task', board, task], queryFn: async ({ signal }) => await call('task', { params: { board, task } }, signal) })
   const boardQ = useQuery({ queryKey: ['board', board], queryFn: async ({ signal }) => await call('board', { params: { board } }, signal) })
   const live = useBoardDoc(board, task)
+  const d = detail.data
+  const names = useNames(d === undefined ? [] : [d.task.holder, d.task.createdBy, ...d.claimants.map((c) => c.author), ...d.history.map((h) => h.author), ...d.task.comments.map((c) => c.author)])
   const [comment, setComment] = useState('')
   const [dependency, setDependency] = useState('')
   const refresh = async (): Promise<void> => {
@@ -53,7 +56,7 @@ export function TaskPage ({ board, task }: { board: string, task: string }): Rea
           {t.comments.length === 0 && <li className='muted'>No comments yet.</li>}
           {t.comments.map((c) => (
             <li key={c.id}>
-              <div className='muted small'>{holderName(c.author, me)} · {when(c.at)}</div>
+              <div className='muted small'>{who(names, c.author, me)} · {when(c.at)}</div>
               <Mentions text={c.text} />
             </li>
           ))}
@@ -75,7 +78,7 @@ export function TaskPage ({ board, task }: { board: string, task: string }): Rea
             {history.map((h) => (
               <tr key={h.entry + h.type}>
                 <td>{when(h.at)}</td>
-                <td title={h.author}>{holderName(h.author, me)}</td>
+                <td title={h.author}>{who(names, h.author, me)}</td>
                 <td>{h.type === 'board/update' ? h.changes.join(', ') : h.type.replace('task/', '')}{h.status !== undefined && h.status.from !== h.status.to ? ` (${h.status.from ?? '—'} → ${h.status.to ?? '—'})` : ''}</td>
                 <td className='mono small' title={h.entry}>{shortId(h.entry)}</td>
               </tr>
@@ -88,11 +91,11 @@ export function TaskPage ({ board, task }: { board: string, task: string }): Rea
         <div className='panel'>
           <dl>
             <dt>State</dt><dd>{state}{t.ready && <> <span className='pill good'>ready</span></>}</dd>
-            <dt>Holder</dt><dd>{t.holder === null ? <span className='muted'>nobody</span> : holderName(t.holder, me)}{t.contested && <> <span className='pill bad'>contested</span></>}</dd>
+            <dt>Holder</dt><dd>{t.holder === null ? <span className='muted'>nobody</span> : who(names, t.holder, me)}{t.contested && <> <span className='pill bad'>contested</span></>}</dd>
             <dt>Estimate</dt><dd>{t.estimate} pt</dd>
             <dt>Due</dt><dd>{t.due ?? <span className='muted'>none</span>}</dd>
             <dt>Labels</dt><dd>{t.labels.length === 0 ? <span className='muted'>none</span> : t.labels.join(', ')}</dd>
-            <dt>Created</dt><dd>{holderName(t.createdBy, me)}, {when(t.createdAt)}</dd>
+            <dt>Created</dt><dd>{who(names, t.createdBy, me)}, {when(t.createdAt)}</dd>
           </dl>
           <p className='inline-form'>
             {mine
@@ -104,7 +107,7 @@ export function TaskPage ({ board, task }: { board: string, task: string }): Rea
         <div className='panel'>
           <h2>Claims</h2>
           {claimants.length === 0 ? <p className='muted'>No claims.</p> : (
-            <ol>{claimants.map((c) => <li key={c.entry}>{holderName(c.author, me)} <span className='muted small'>{when(c.at)}</span></li>)}</ol>
+            <ol>{claimants.map((c) => <li key={c.entry}>{who(names, c.author, me)} <span className='muted small'>{when(c.at)}</span></li>)}</ol>
           )}
           <h2>Depends on</h2>
           {t.dependencies.length === 0 && <p className='muted'>Nothing.</p>}

@@ -4,7 +4,8 @@ import { call, reason } from '../api.js'
 import { SharesChart } from '../ui/shares-chart.js'
 import { useMe } from '../ui/hooks.js'
 import { usePicker } from '../ui/picker.js'
-import { holderName, percent, shortId, when } from '../ui/format.js'
+import { percent, shortId, when } from '../ui/format.js'
+import { useNames, who } from '../ui/names.js'
 
 const thisMonth = (): string => new Date().toISOString().slice(0, 7)
 
@@ -25,6 +26,7 @@ export function ValuePage (): ReactNode {
     enabled: ledger !== undefined && validPeriod,
     queryFn: async ({ signal }) => await call('contributions', { params: { ledger: ledger as string }, query: { period } }, signal)
   })
+  const names = useNames([...(shares.data?.shares ?? []).map((s) => s.participant), ...(contributions.data?.contributions ?? []).map((c) => c.author)])
   const [settlement, setSettlement] = useState<string>()
   const settle = useMutation({
     mutationFn: async () => await call('settle', { params: { ledger: ledger as string }, body: { period } }),
@@ -32,9 +34,9 @@ export function ValuePage (): ReactNode {
   })
   const verify = useMutation({ mutationFn: async (id: string) => await call('verifySettlement', { params: { ledger: ledger as string, id } }) })
   const chart = useMemo(() => ({
-    labels: (shares.data?.shares ?? []).map((s) => holderName(s.participant, me)),
+    labels: (shares.data?.shares ?? []).map((s) => who(names, s.participant, me)),
     percents: (shares.data?.shares ?? []).map((s) => s.ppm / 10_000)
-  }), [shares.data, me])
+  }), [shares.data, me, names])
   const weights = shares.data?.policy.weights
   return (
     <section className='pad page'>
@@ -83,7 +85,7 @@ export function ValuePage (): ReactNode {
               {shares.data.distribution.contributions.map((c) => (
                 <tr key={c.id}>
                   <td className='mono small' title={c.id}>{shortId(c.id)}</td>
-                  <td>{holderName(c.author, me)}</td>
+                  <td>{who(names, c.author, me)}</td>
                   <td>{c.kind}</td>
                   <td>{c.effort}</td>
                   <td>{c.accepts} ✓ {c.rejects} ✗</td>
@@ -94,7 +96,7 @@ export function ValuePage (): ReactNode {
               ))}
             </tbody>
           </table>
-          <p className='muted small'>Shares: {shares.data.shares.map((s) => `${holderName(s.participant, me)} ${percent(s.ppm)}`).join(' · ')}</p>
+          <p className='muted small'>Shares: {shares.data.shares.map((s) => `${who(names, s.participant, me)} ${percent(s.ppm)}`).join(' · ')}</p>
         </div>
       )}
       {contributions.data !== undefined && (
@@ -107,7 +109,7 @@ export function ValuePage (): ReactNode {
                 {contributions.data.contributions.map((c) => (
                   <tr key={c.id}>
                     <td>{when(new Date(c.ts[0]).toISOString())}</td>
-                    <td>{holderName(c.author, me)}</td>
+                    <td>{who(names, c.author, me)}</td>
                     <td>{String((c.body as { summary?: unknown }).summary ?? '')}</td>
                     <td>{c.attestations.length}</td>
                     <td>{c.endorsements.length}</td>

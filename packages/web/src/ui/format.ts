@@ -4,11 +4,6 @@ export function shortId (id: string | null | undefined): string {
   return id.length <= 10 ? id : `…${id.slice(-6)}`
 }
 
-export function holderName (id: string | null, me: string | undefined): string {
-  if (id === null) return ''
-  return id === me ? 'you' : shortId(id)
-}
-
 const dateFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' })
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 

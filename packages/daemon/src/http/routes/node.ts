@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi'
 import { probeRoutes, routes } from '../../contract/index.js'
 import type { HttpContext } from '../context.js'
 import { bearerAuth } from '../security.js'
+import { sessionId } from '../session-auth.js'
 import { createRoute, z } from '@hono/zod-openapi'
 import { problems } from '../../contract/index.js'
 
@@ -17,7 +18,10 @@ export function nodeRoutes (app: OpenAPIHono, ctx: HttpContext): void {
   app.openapi(routes.events, (c) => {
     const header = c.req.valid('header')['last-event-id']
     const last = header === undefined || !/^\d+$/.test(header.trim()) ? undefined : Number(header.trim())
-    return new Response(ctx.events.stream(last, c.req.raw.signal), {
+    // A browser session's stream ends when the session does (`mutual logout --all`), not only when the page goes.
+    const session = c.req.header('authorization') === undefined ? sessionId(c, ctx.security) : undefined
+    const signal = session === undefined ? c.req.raw.signal : AbortSignal.any([c.req.raw.signal, ctx.services.sessions.signal(session)])
+    return new Response(ctx.events.stream(last, signal), {
       status: 200,
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' }
     })
