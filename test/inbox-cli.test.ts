@@ -53,7 +53,7 @@ beforeAll(async () => {
   await ok(alice, ['org', 'ledger', org])
   const ticket = await ok(alice, ['invite', org, '--uses', '2'])
   for (const d of [bob, carol]) expect(await ok(d, ['join', ticket])).toBe(org)
-  await ok(alice, ['org', 'grant', org, carol.ready.id, '--role', 'member', '--role', 'auditor'])
+  await ok(alice, ['org', 'grant', org, carol.ready.id, '--role', 'member', '--role', 'auditor', '--role', 'reviewer'])
   market = await ok(alice, ['market', 'create', 'Jobs'])
   for (const d of [bob, carol]) await ok(d, ['space', 'join', market])
   await ok(bob, ['profile', 'set', '--name', 'Bob Builder'])
@@ -104,13 +104,19 @@ describe('mutual inbox', () => {
     await until(carol, ['contrib', 'show', work], (c) => JSON.stringify(c).includes(dispute), 'the dispute at Carol')
     await ok(carol, ['dispute', 'resolve', dispute, 'dismissed', '--note', 'the numbers add up'])
 
+    // A contribution recorded from a done task asks the org's reviewers (Carol) to attest it.
+    const copy = await ok(bob, ['task', 'add', board, 'Proofread the copy', '--estimate', '2'])
+    await ok(bob, ['task', 'claim', board, copy])
+    for (const state of ['doing', 'review', 'done']) await ok(bob, ['task', 'move', board, copy, state])
+    const fromTask = await ok(bob, ['contrib', 'record', '--task', copy, '--board', board])
+
     // Mentions, by profile name (any case, spaces allowed); a name nobody has mentions nobody.
     await ok(carol, ['task', 'comment', board, spec, '@Bob Builder can you look? cc @nobody'])
     await ok(alice, ['task', 'comment', board, spec, 'thanks @carol!'])
 
     const a = await holds(alice, ['claim.contested', 'application.received', 'application.received', 'dispute.resolved'])
     const b = await holds(bob, ['claim.lost', 'application.accepted', 'dispute.opened', 'dispute.resolved', 'mention'])
-    const c = await holds(carol, ['claim.won', 'application.declined', 'mention'])
+    const c = await holds(carol, ['claim.won', 'application.declined', 'attestation.requested', 'mention'])
 
     const one = (box: Inbox, kind: string): Item => box.items.find((i) => i.kind === kind) as Item
     expect(one(a, 'claim.contested')).toMatchObject({ actor: { id: bob.ready.id, name: 'Bob Builder' }, board, task: spec })
@@ -125,10 +131,15 @@ describe('mutual inbox', () => {
     expect(one(c, 'claim.won')).toMatchObject({ actor: { id: bob.ready.id }, board, task: ship, text: 'Bob Builder released "Ship it"; you hold it now' })
     expect(one(c, 'application.declined').text).toBe('Alice declined your application to "Fix the roof": one roofer is enough')
     expect(one(c, 'mention')).toMatchObject({ actor: { id: alice.ready.id }, task: spec })
+    expect(one(c, 'attestation.requested')).toMatchObject({ actor: { id: bob.ready.id }, contribution: fromTask, board, task: copy, text: 'Bob Builder asked you to attest their contribution "Proofread the copy"' })
     for (const box of [a, b, c]) {
       expect(box.unread).toBe(box.items.length)
       expect(box.items.every((i) => !i.read)).toBe(true)
     }
+
+    // Once Carol attests, nothing needs her there.
+    await ok(carol, ['contrib', 'attest', fromTask, '--quality', '4'])
+    await holds(carol, ['claim.won', 'application.declined', 'mention'])
 
     // For people: a table with names beside the ids.
     const table = await mutual(['inbox', '--home', bob.home])

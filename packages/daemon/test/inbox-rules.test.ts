@@ -4,7 +4,7 @@ import type { ClaimRecord } from '@mutual/board'
 import { InboxIndex } from '../src/services/inbox/fold.js'
 import { mentionedIds } from '../src/services/inbox/mentions.js'
 import {
-  applicationFact, claimFacts, decisionFact, disputeOpenedFact, disputeResolvedFact, itemId, itemText, mentionFact
+  applicationFact, attestationRequestFact, claimFacts, decisionFact, disputeOpenedFact, disputeResolvedFact, itemId, itemText, mentionFact
 } from '../src/services/inbox/rules.js'
 
 /** The inbox's derivation rules and its fold, as pure functions of records and entries. */
@@ -80,6 +80,16 @@ describe('market and dispute rules', () => {
     expect(decisionFact(ME, MARKET, { id: 'bafyd', author: ANN, ts: ts(9), accept: true, reason: 'ok' }, mine, theirs)).toMatchObject({ kind: 'application.accepted', detail: 'ok', actor: ANN })
     expect(decisionFact(ME, MARKET, { id: 'bafyd', author: ANN, ts: ts(9), accept: false, reason: 'no' }, mine, theirs)).toMatchObject({ kind: 'application.declined', detail: 'no' })
     expect(decisionFact(ME, MARKET, { id: 'bafyd', author: ANN, ts: ts(9), accept: true, reason: 'ok' }, application, theirs)).toBeUndefined()
+  })
+
+  it('attestation requested: someone else\'s contribution names me among its reviewers, until I attest it', () => {
+    const work = { id: 'bafyw', author: ANN, summary: 'Proofread', ts: ts(2), reviewers: [BEN, ME], board: BOARD, task: 't1' }
+    expect(attestationRequestFact(ME, LEDGER, work, false)).toEqual({
+      id: itemId('attestation.requested', 'bafyw'), kind: 'attestation.requested', ts: ts(2), space: LEDGER, board: BOARD, task: 't1', contribution: 'bafyw', entry: 'bafyw', actor: ANN, subject: 'Proofread'
+    })
+    expect(attestationRequestFact(ME, LEDGER, work, true)).toBeUndefined()
+    expect(attestationRequestFact(ME, LEDGER, { ...work, reviewers: [BEN] }, false)).toBeUndefined()
+    expect(attestationRequestFact(ME, LEDGER, { ...work, author: ME }, false)).toBeUndefined()
   })
 
   it('dispute opened on my contribution; resolved for its author and its opener, never for the resolver', () => {
@@ -183,6 +193,20 @@ describe('the fold', () => {
       for (const e of shuffled) index.add(e)
       expect(index.list()).toEqual(inOrder.list())
     }
+  })
+
+  it('drops an attestation request once I attest, whichever comes first', async () => {
+    const [me, ann] = await Promise.all([generateIdentity(), generateIdentity()])
+    const ledger = CID.parse('bafyreigm2npnpq6p4epnoavvq4pc6ozyy4ectrmtasfudbd5dmqpsx7d7q')
+    const work = signEntry(ann, { v: 1, space: ledger, author: ann.id, seq: 1, prev: null, ts: [1, 0], type: 'contrib/record', body: { kind: 'work', effort: 1, summary: 'docs', evidence: [], period: '2026-01', reviewers: [me.id] } })
+    const attest = signEntry(me, { v: 1, space: ledger, author: me.id, seq: 1, prev: null, ts: [2, 0], type: 'contrib/attest', body: { contribution: work.id, verdict: 'accept', quality: 4, note: '' } })
+    const index = new InboxIndex(me.id)
+    expect(index.add(work).map((f) => f.kind)).toEqual(['attestation.requested'])
+    index.add(attest)
+    expect(index.list()).toEqual([])
+    const reversed = new InboxIndex(me.id)
+    reversed.add(attest)
+    expect(reversed.add(work)).toEqual([])
   })
 
   it('replaces a group\'s items and says which are new', () => {

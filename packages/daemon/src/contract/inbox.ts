@@ -10,6 +10,7 @@ import { body, json, problems } from './common.js'
 export const INBOX_KINDS = [
   'claim.won', 'claim.lost', 'claim.contested',
   'application.received', 'application.accepted', 'application.declined',
+  'attestation.requested',
   'dispute.opened', 'dispute.resolved',
   'mention'
 ] as const

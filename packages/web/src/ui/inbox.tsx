@@ -12,6 +12,7 @@ const KIND_LABELS: Record<InboxItem['kind'], string> = {
   'application.received': 'Application',
   'application.accepted': 'Accepted',
   'application.declined': 'Declined',
+  'attestation.requested': 'Attest',
   'dispute.opened': 'Dispute',
   'dispute.resolved': 'Dispute resolved',
   mention: 'Mention'
@@ -21,7 +22,7 @@ const KIND_LABELS: Record<InboxItem['kind'], string> = {
 function linkOf (item: InboxItem): string | undefined {
   if (item.board !== undefined && item.task !== undefined && (item.kind.startsWith('claim') || item.kind === 'mention')) return `/boards/${item.board}/tasks/${item.task}`
   if (item.kind.startsWith('application')) return `/market?market=${item.space}`
-  if (item.kind.startsWith('dispute')) return `/value?ledger=${item.space}`
+  if (item.kind.startsWith('dispute') || item.kind === 'attestation.requested') return `/value?ledger=${item.space}`
   return undefined
 }
 

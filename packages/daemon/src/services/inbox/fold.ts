@@ -1,9 +1,11 @@
 import { cidString, type CID, type SignedEntry } from '@mutual/protocol'
 import { claimRecord, type ClaimRecord } from '@mutual/board'
 import { TASK_ACCEPT, TASK_ANNOUNCE, TASK_APPLY, TASK_DECLINE, type AnnounceBody, type ApplyBody, type DecisionBody } from '@mutual/org'
-import { CONTRIB_RECORD, DISPUTE_OPEN, DISPUTE_RESOLVE, type ContribRecordBody, type DisputeOpenBody, type DisputeResolveBody } from '@mutual/ledger'
 import {
-  applicationFact, claimFacts, decisionFact, disputeOpenedFact, disputeResolvedFact,
+  CONTRIB_ATTEST, CONTRIB_RECORD, DISPUTE_OPEN, DISPUTE_RESOLVE, type ContribAttestBody, type ContribRecordBody, type DisputeOpenBody, type DisputeResolveBody
+} from '@mutual/ledger'
+import {
+  applicationFact, attestationRequestFact, claimFacts, decisionFact, disputeOpenedFact, disputeResolvedFact,
   type AnnouncementFacts, type ApplicationFacts, type ContributionFacts, type DisputeFacts, type InboxFact
 } from './rules.js'
 
@@ -24,6 +26,8 @@ export class InboxIndex {
   private readonly applications = new Map<string, ApplicationFacts>()
   private readonly contributions = new Map<string, ContributionFacts>()
   private readonly disputes = new Map<string, DisputeFacts>()
+  /** contributions I have attested */
+  private readonly attested = new Set<string>()
   private readonly seen = new Set<string>()
   /** entries waiting for the entry they name, by its id */
   private readonly waiting = new Map<string, SignedEntry[]>()
@@ -114,7 +118,19 @@ export class InboxIndex {
       }
       case CONTRIB_RECORD: {
         const b = body as ContribRecordBody
-        this.contributions.set(id, { id, author, summary: b.summary, ...(b.board !== undefined ? { board: text(b.board) } : {}), ...(b.task !== undefined ? { task: b.task } : {}) })
+        const contribution: ContributionFacts = { id, author, summary: b.title ?? b.summary, ...(b.board !== undefined ? { board: text(b.board) } : {}), ...(b.task !== undefined ? { task: b.task } : {}) }
+        this.contributions.set(id, contribution)
+        const request = attestationRequestFact(this.me, space, { ...contribution, ts, reviewers: b.reviewers ?? [] }, this.attested.has(id))
+        if (request !== undefined) added.push(...this.replaceGroup(`attest/${id}`, [request]))
+        break
+      }
+      case CONTRIB_ATTEST: {
+        // My attestation answers the request: its item goes.
+        const contribution = text((body as ContribAttestBody).contribution)
+        if (author === this.me) {
+          this.attested.add(contribution)
+          this.replaceGroup(`attest/${contribution}`, [])
+        }
         break
       }
       case DISPUTE_OPEN: {

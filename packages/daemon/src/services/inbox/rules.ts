@@ -115,6 +115,24 @@ export function decisionFact (
 export interface ContributionFacts { id: string, author: string, summary: string, board?: string, task?: string }
 export interface DisputeFacts { id: string, author: string, ts: Stamp, reason: string, target: string }
 
+/**
+ * `attestation.requested`: a contribution by someone else names me among the reviewers asked to
+ * attest it (a contribution recorded from a task asks the org's reviewers) and I have not attested
+ * it yet: once I have, nothing needs me there and the item goes.
+ */
+export function attestationRequestFact (me: string, ledger: string, contribution: ContributionFacts & { ts: Stamp, reviewers: readonly string[] }, attested: boolean): InboxFact | undefined {
+  if (contribution.author === me || attested || !contribution.reviewers.includes(me)) return undefined
+  return {
+    ...onTask(ledger, contribution),
+    id: itemId('attestation.requested', contribution.id),
+    kind: 'attestation.requested',
+    ts: contribution.ts,
+    entry: contribution.id,
+    actor: contribution.author,
+    subject: contribution.summary
+  }
+}
+
 /** `dispute.opened`: someone else disputed a contribution of mine. */
 export function disputeOpenedFact (me: string, ledger: string, dispute: DisputeFacts, contribution: ContributionFacts): InboxFact | undefined {
   if (contribution.author !== me || dispute.author === me) return undefined
@@ -185,6 +203,7 @@ export function itemText (fact: InboxFact, actor: string, title?: string): strin
       case 'application.received': return `${actor} applied to ${about}${detail}`
       case 'application.accepted': return `${actor} accepted your application to ${about}${detail}`
       case 'application.declined': return `${actor} declined your application to ${about}${detail}`
+      case 'attestation.requested': return `${actor} asked you to attest their contribution ${about}`
       case 'dispute.opened': return `${actor} disputed your contribution ${about}${detail}`
       case 'dispute.resolved': return `${actor} resolved the dispute on ${about}${detail}`
       case 'mention': return `${actor} mentioned you on ${task}${detail}`
