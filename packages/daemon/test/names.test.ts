@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CID, PROFILE_TYPE, cidOf, decode, encode, generateIdentity, signEntry, type Identity, type SignedEntry } from '@mutual/protocol'
 import { NamesView } from '../src/services/names-view.js'
 import { pick } from '../src/services/resolve.js'
-import { apiJson, startTestDaemon, type TestDaemon } from './helpers.js'
+import { apiJson, eventually, startTestDaemon, type TestDaemon } from './helpers.js'
 
 /** A seeded generator (mulberry32), so a failing order can be replayed. */
 function random (seed: number): () => number {
@@ -115,5 +115,27 @@ describe('bad profiles', () => {
     // The genuine profile, which the same checks admit, names its author.
     expect((await daemon.log.ingest(genuine.bytes)).status).toBe('added')
     expect(await namesOf(forger.id)).toEqual({ [forger.id]: { name: 'Forger', source: 'profile' } })
+  })
+})
+
+describe('publishing the profile in spaces created here', () => {
+  let daemon: TestDaemon
+  beforeAll(async () => { daemon = await startTestDaemon() })
+  afterAll(async () => { await daemon?.dispose() })
+
+  it('leaves a new granted space\'s policy its creator\'s first entry, then publishes the profile there', async () => {
+    expect((await apiJson(daemon, '/api/v1/profile', { method: 'PUT', body: JSON.stringify({ name: 'Site lead' }) })).status).toBe(200)
+    const org = (await apiJson<{ org: string }>(daemon, '/api/v1/orgs', { method: 'POST', body: JSON.stringify({ name: 'Acme' }) })).body.org
+    const ledger = await apiJson<{ ledger: string }>(daemon, `/api/v1/orgs/${org}/ledger`, { method: 'POST', body: JSON.stringify({}) })
+    expect(ledger.status, JSON.stringify(ledger.body)).toBe(201)
+    const board = await apiJson<{ board: string }>(daemon, '/api/v1/boards', { method: 'POST', body: JSON.stringify({ name: 'Launch', org }) })
+    expect(board.status, JSON.stringify(board.body)).toBe(201)
+    for (const space of [ledger.body.ledger, board.body.board]) {
+      await eventually(async () => {
+        for await (const e of daemon.log.spaceEntries(space)) if (e.entry.type === PROFILE_TYPE && e.entry.author === daemon.identity.id) return true
+        return false
+      }, 10_000, `the profile in ${space}`)
+      expect((await daemon.log.get(space, daemon.identity.id, 2))?.entry.type).toBe('space/policy')
+    }
   })
 })

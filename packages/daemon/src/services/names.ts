@@ -199,7 +199,8 @@ export class NameService {
       // seq 2 (a granted market, ledger or board); the profile follows a moment later.
       const space = entry.space
       setTimeout(() => { if (!this.stopped) this.consider(space) }, OWN_SPACE_DELAY_MS).unref()
-    } else if (type === GENESIS_TYPE || entry.entry.author !== this.init.identity.id) {
+    } else if (type === GENESIS_TYPE || entry.entry.author !== this.init.identity.id || entry.entry.seq === 2) {
+      // seq 2: the creator's entry after a genesis made here is in (publishIn waits for it).
       this.refused.delete(entry.space)
       this.consider(entry.space)
     }
@@ -232,6 +233,9 @@ export class NameService {
     if (this.view.holds(space, identity.id, own)) return true
     const kind = genesis.entry.body.kind
     if (kind === 'federation' || kind === 'raw') return false
+    // The entry after a genesis is its creator's own (a granted space's policy must be it, a
+    // board's first update follows): a profile appended sooner would take that place.
+    if (genesis.entry.author === identity.id && (log.head(space, identity.id)?.seq ?? 0) < 2) return false
     try {
       if (kind === 'board') {
         const replica = await this.init.replicas.open(space)
