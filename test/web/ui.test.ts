@@ -268,7 +268,7 @@ describe('web UI, two daemons, two browsers', () => {
     const spec = await a.api<Task>(`/boards/${board}/tasks`, { body: { title: 'Outline the handbook', description: 'Chapters: onboarding, claims, value.', labels: ['docs'], estimate: 5 } })
     const { tasks } = await a.api<{ tasks: Task[] }>(`/boards/${board}/tasks`)
     await a.api(`/boards/${board}/tasks/${spec.id}/claim`, { method: 'POST' })
-    await a.api(`/boards/${board}/tasks/${spec.id}/comments`, { body: { text: `Draft is up, @${b.daemon.ready.id.slice(-6)} please review` } })
+    await a.api(`/boards/${board}/tasks/${spec.id}/comments`, { body: { text: 'Draft is up, @Bea Costa please review' } })
     const survey = tasks.find((t) => t.title === 'Fix the login redirect') as Task
     await a.api(`/boards/${board}/tasks/${survey.id}/dependencies`, { body: { on: spec.id } })
 
@@ -276,7 +276,7 @@ describe('web UI, two daemons, two browsers', () => {
       ['boards', '/', 'Boards'],
       ['board', `/boards/${board}`, 'Launch'],
       ['task', `/boards/${board}/tasks/${spec.id}`, 'Outline the handbook'],
-      ['my-work', '/mine', 'My work'],
+      ['my-work', '/mine', 'My work and inbox'],
       ['market', '/market', 'Market'],
       ['organization', '/orgs', 'Organization'],
       ['value', `/value?ledger=${ledger}`, 'Contributions and value'],

@@ -7,6 +7,7 @@ import { BoardsPage } from './pages/boards.js'
 import { BoardPage } from './pages/board.js'
 import { LoginPage, LoggedOut } from './pages/login.js'
 import { shortId } from './ui/format.js'
+import { useNames } from './ui/names.js'
 
 const TaskPage = lazy(async () => ({ default: (await import('./pages/task.js')).TaskPage }))
 const MyWorkPage = lazy(async () => ({ default: (await import('./pages/my-work.js')).MyWorkPage }))
@@ -39,8 +40,8 @@ function InboxBadge (): ReactNode {
   const count = useQuery({ queryKey: ['inbox', 'count'], queryFn: async ({ signal }) => await call('inboxCount', {}, signal) })
   const unread = count.data?.unread ?? 0
   return (
-    <Link href='/mine#inbox' className='inbox-link' data-testid='inbox-count' data-unread={unread} aria-label={`Inbox, ${unread} unread`}>
-      Inbox{unread > 0 && <span className='badge' aria-hidden='true'>{unread}</span>}
+    <Link href='/mine#inbox' className='inbox-link' data-testid='inbox-count' data-unread={unread}>
+      Inbox{unread > 0 && <span className='badge'>{unread}</span>}<span className='sr-only'>{unread > 0 ? ' unread' : ', nothing unread'}</span>
     </Link>
   )
 }
@@ -48,6 +49,7 @@ function InboxBadge (): ReactNode {
 function Header (): ReactNode {
   const [location] = useLocation()
   const me = useQuery({ queryKey: ['me'], queryFn: async ({ signal }) => await call('id', {}, signal) })
+  const names = useNames([me.data?.id])
   const active = (href: string): boolean => href === '/' ? location === '/' || location.startsWith('/boards') : location.startsWith(href)
   return (
     <header className='top'>
@@ -60,7 +62,7 @@ function Header (): ReactNode {
         ))}
       </nav>
       <InboxBadge />
-      <span className='me' title={me.data?.id}>{me.data === undefined ? '' : `you · ${shortId(me.data.id)}`}</span>
+      <span className='me' title={me.data?.id}>{me.data === undefined ? '' : `you · ${names[me.data.id]?.name ?? shortId(me.data.id)}`}</span>
       <button type='button' className='link small' onClick={() => { logOut().then(() => { window.location.replace('/') }, () => { window.location.replace('/') }) }}>Log out</button>
     </header>
   )

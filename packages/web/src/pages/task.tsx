@@ -67,7 +67,7 @@ export function TaskPage ({ board, task }: { board: string, task: string }): Rea
           act.mutate(async () => { await call('comment', { params: { board, task }, body: { text: comment.trim() } }); setComment('') })
         }}>
           <label className='sr-only' htmlFor='comment'>Comment</label>
-          <input id='comment' className='grow' placeholder='Comment; @id mentions someone' value={comment} onChange={(e) => { setComment(e.target.value) }} />
+          <input id='comment' className='grow' placeholder='Comment; @name or @id mentions someone' value={comment} onChange={(e) => { setComment(e.target.value) }} />
           <button type='submit'>Comment</button>
         </form>
 

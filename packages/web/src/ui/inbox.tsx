@@ -38,8 +38,10 @@ export function Inbox (): ReactNode {
   return (
     <section className='inbox' aria-labelledby='inbox-heading' id='inbox'>
       <div className='page-head'>
-        <h2 id='inbox-heading'>Inbox</h2>
-        <span className='muted' data-testid='inbox-summary'>{inbox.data === undefined ? '' : `${inbox.data.unread} unread of ${inbox.data.total}`}</span>
+        <div className='inbox-head'>
+          <h2 id='inbox-heading'>Inbox</h2>
+          <span className='muted' data-testid='inbox-summary'>{inbox.data === undefined ? '' : `${inbox.data.unread} unread of ${inbox.data.total}`}</span>
+        </div>
         <button type='button' className='small' disabled={(inbox.data?.unread ?? 0) === 0 || mark.isPending} onClick={() => { mark.mutate({ all: true }) }}>Mark all read</button>
       </div>
       {mark.isError && <p className='error' role='alert'>{reason(mark.error)}</p>}
