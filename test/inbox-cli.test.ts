@@ -79,10 +79,11 @@ describe('mutual inbox', () => {
     // Claims: Alice holds the spec, Bob's later claim is behind hers; Carol claims Bob's task, which he then releases.
     await ok(alice, ['task', 'claim', board, spec])
     await until(bob, ['task', 'show', board, spec], (t) => t.task.holder === alice.ready.id, 'Alice\'s claim at Bob')
-    await ok(bob, ['task', 'claim', board, spec])
+    // A claim behind an earlier one is signed all the same, and the CLI says so (exit 4).
+    expect((await mutual(['task', 'claim', board, spec, '--home', bob.home])).code).toBe(4)
     await ok(bob, ['task', 'claim', board, ship])
     await until(carol, ['task', 'show', board, ship], (t) => t.task.holder === bob.ready.id, 'Bob\'s claim at Carol')
-    await ok(carol, ['task', 'claim', board, ship])
+    expect((await mutual(['task', 'claim', board, ship, '--home', carol.home])).code).toBe(4)
     await holds(bob, ['claim.lost', 'claim.contested'])
     await ok(bob, ['task', 'release', board, ship])
 
@@ -110,12 +111,16 @@ describe('mutual inbox', () => {
     for (const state of ['doing', 'review', 'done']) await ok(bob, ['task', 'move', board, copy, state])
     const fromTask = await ok(bob, ['contrib', 'record', '--task', copy, '--board', board])
 
+    // Alice, the org's admin, assigns Bob a task.
+    const plan = await ok(alice, ['task', 'add', board, 'Plan the launch'])
+    await ok(alice, ['task', 'assign', board, plan, bob.ready.id])
+
     // Mentions, by profile name (any case, spaces allowed); a name nobody has mentions nobody.
     await ok(carol, ['task', 'comment', board, spec, '@Bob Builder can you look? cc @nobody'])
     await ok(alice, ['task', 'comment', board, spec, 'thanks @carol!'])
 
     const a = await holds(alice, ['claim.contested', 'application.received', 'application.received', 'dispute.resolved'])
-    const b = await holds(bob, ['claim.lost', 'application.accepted', 'dispute.opened', 'dispute.resolved', 'mention'])
+    const b = await holds(bob, ['task.assigned', 'claim.lost', 'application.accepted', 'dispute.opened', 'dispute.resolved', 'mention'])
     const c = await holds(carol, ['claim.won', 'application.declined', 'attestation.requested', 'mention'])
 
     const one = (box: Inbox, kind: string): Item => box.items.find((i) => i.kind === kind) as Item
@@ -127,6 +132,7 @@ describe('mutual inbox', () => {
     expect(one(b, 'application.accepted')).toMatchObject({ actor: { id: alice.ready.id }, space: market, board, task: spec, text: 'Alice accepted your application to "Fix the roof": has a ladder' })
     expect(one(b, 'dispute.opened')).toMatchObject({ actor: { id: alice.ready.id }, contribution: work, text: 'Alice disputed your contribution "wrote the docs": the numbers are off' })
     expect(one(b, 'dispute.resolved').text).toBe('Carol resolved the dispute on "wrote the docs": dismissed: the numbers add up')
+    expect(one(b, 'task.assigned')).toMatchObject({ actor: { id: alice.ready.id }, board, task: plan, text: 'Alice assigned "Plan the launch" to you' })
     expect(one(b, 'mention')).toMatchObject({ actor: { id: carol.ready.id, name: 'Carol' }, board, task: spec })
     expect(one(c, 'claim.won')).toMatchObject({ actor: { id: bob.ready.id }, board, task: ship, text: 'Bob Builder released "Ship it"; you hold it now' })
     expect(one(c, 'application.declined').text).toBe('Alice declined your application to "Fix the roof": one roofer is enough')
@@ -144,7 +150,7 @@ describe('mutual inbox', () => {
     // For people: a table with names beside the ids.
     const table = await mutual(['inbox', '--home', bob.home])
     expect(table.code).toBe(0)
-    expect(table.stderr).toContain('5 items, 5 unread')
+    expect(table.stderr).toContain('6 items, 6 unread')
     expect(table.stdout).toMatch(/^ITEM\s+STATE\s+KIND\s+WHEN\s+FROM\s+WHAT$/m)
     expect(table.stdout).toMatch(/unread\s+mention\s+\S+\s+Carol \(12D3KooW\S+\)\s+Carol mentioned you on "Write the spec": @Bob Builder can you look\? cc @nobody$/m)
   }, 240_000)
@@ -165,7 +171,7 @@ describe('mutual inbox', () => {
 
     const all = await mutual(['inbox', 'mark-read', '--all', '--home', bob.home])
     expect(all.code).toBe(0)
-    expect(all.stderr).toContain('marked 2 items read; 0 unread')
+    expect(all.stderr).toContain(`marked ${before.unread - 3} items read; 0 unread`)
     expect((await inbox(bob, '--unread')).items).toEqual([])
 
     expect(await bob.stop()).toBe(0)

@@ -4,7 +4,7 @@ import type { ClaimRecord } from '@mutual/board'
 import { InboxIndex } from '../src/services/inbox/fold.js'
 import { mentionedIds } from '../src/services/inbox/mentions.js'
 import {
-  applicationFact, attestationRequestFact, claimFacts, decisionFact, disputeOpenedFact, disputeResolvedFact, itemId, itemText, mentionFact
+  applicationFact, assignmentFacts, attestationRequestFact, claimFacts, decisionFact, disputeOpenedFact, disputeResolvedFact, itemId, itemText, mentionFact
 } from '../src/services/inbox/rules.js'
 
 /** The inbox's derivation rules and its fold, as pure functions of records and entries. */
@@ -56,6 +56,20 @@ describe('claim rules', () => {
 
   it('released my own claim: nothing', () => {
     expect(claimFacts(ME, BOARD, 't1', [record('task/claim', ANN, 10), record('task/claim', ME, 20, 1), record('task/release', ME, 30, 2)])).toEqual([])
+  })
+})
+
+describe('assignment rule', () => {
+  const assign = (author: string, assignee: string | null, ms: number): { type: 'task/assign', task: string, assignee: string | null, author: string, ts: Stamp, id: string } =>
+    ({ type: 'task/assign', task: 't1', assignee, author, ts: [ms, 0], id: `bafya${author.slice(8, 11)}${ms}` })
+
+  it('assigned to me by someone else, while that assignment is in force', () => {
+    const mine = assign(ANN, ME, 10)
+    expect(assignmentFacts(ME, BOARD, 't1', [mine])).toEqual([{ id: itemId('task.assigned', mine.id), kind: 'task.assigned', ts: [10, 0], space: BOARD, board: BOARD, task: 't1', entry: mine.id, actor: ANN }])
+    expect(assignmentFacts(ME, BOARD, 't1', [assign(ANN, BEN, 20), mine])).toEqual([])
+    expect(assignmentFacts(ME, BOARD, 't1', [mine, assign(ANN, null, 20)])).toEqual([])
+    expect(assignmentFacts(ME, BOARD, 't1', [assign(ME, ME, 10)])).toEqual([])
+    expect(assignmentFacts(BEN, BOARD, 't1', [mine])).toEqual([])
   })
 })
 

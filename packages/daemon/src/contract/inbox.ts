@@ -8,6 +8,7 @@ import { body, json, problems } from './common.js'
 
 /** Every kind of inbox item; `GET /inbox?kind=` takes a comma-separated list of them. */
 export const INBOX_KINDS = [
+  'task.assigned',
   'claim.won', 'claim.lost', 'claim.contested',
   'application.received', 'application.accepted', 'application.declined',
   'attestation.requested',

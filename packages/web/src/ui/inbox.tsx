@@ -6,6 +6,7 @@ import { call, reason } from '../api.js'
 import { when } from './format.js'
 
 const KIND_LABELS: Record<InboxItem['kind'], string> = {
+  'task.assigned': 'Assigned',
   'claim.won': 'Claim won',
   'claim.lost': 'Claim lost',
   'claim.contested': 'Claim contested',
@@ -20,7 +21,7 @@ const KIND_LABELS: Record<InboxItem['kind'], string> = {
 
 /** Where an item leads: its task, else its market, else its ledger. */
 function linkOf (item: InboxItem): string | undefined {
-  if (item.board !== undefined && item.task !== undefined && (item.kind.startsWith('claim') || item.kind === 'mention')) return `/boards/${item.board}/tasks/${item.task}`
+  if (item.board !== undefined && item.task !== undefined && (item.kind.startsWith('claim') || item.kind === 'mention' || item.kind === 'task.assigned')) return `/boards/${item.board}/tasks/${item.task}`
   if (item.kind.startsWith('application')) return `/market?market=${item.space}`
   if (item.kind.startsWith('dispute') || item.kind === 'attestation.requested') return `/value?ledger=${item.space}`
   return undefined

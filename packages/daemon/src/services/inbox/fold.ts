@@ -1,11 +1,11 @@
 import { cidString, type CID, type SignedEntry } from '@mutual/protocol'
-import { claimRecord, type ClaimRecord } from '@mutual/board'
+import { assignRecord, claimRecord, type AssignRecord, type ClaimRecord } from '@mutual/board'
 import { TASK_ACCEPT, TASK_ANNOUNCE, TASK_APPLY, TASK_DECLINE, type AnnounceBody, type ApplyBody, type DecisionBody } from '@mutual/org'
 import {
   CONTRIB_ATTEST, CONTRIB_RECORD, DISPUTE_OPEN, DISPUTE_RESOLVE, type ContribAttestBody, type ContribRecordBody, type DisputeOpenBody, type DisputeResolveBody
 } from '@mutual/ledger'
 import {
-  applicationFact, attestationRequestFact, claimFacts, decisionFact, disputeOpenedFact, disputeResolvedFact,
+  applicationFact, assignmentFacts, attestationRequestFact, claimFacts, decisionFact, disputeOpenedFact, disputeResolvedFact,
   type AnnouncementFacts, type ApplicationFacts, type ContributionFacts, type DisputeFacts, type InboxFact
 } from './rules.js'
 
@@ -19,9 +19,10 @@ import {
 export class InboxIndex {
   readonly me: string
   private readonly items = new Map<string, InboxFact>()
-  /** item ids by what derives them: `claims/<board>/<task>` and `mentions/<board>` */
+  /** item ids by what derives them: `claims/…`, `assign/…` (board/task), `attest/<contribution>`, `mentions/<board>` */
   private readonly groups = new Map<string, Set<string>>()
   private readonly claims = new Map<string, ClaimRecord[]>()
+  private readonly assignments = new Map<string, AssignRecord[]>()
   private readonly announcements = new Map<string, AnnouncementFacts>()
   private readonly applications = new Map<string, ApplicationFacts>()
   private readonly contributions = new Map<string, ContributionFacts>()
@@ -90,6 +91,16 @@ export class InboxIndex {
       records.push(claim)
       this.claims.set(key, records)
       added.push(...this.replaceGroup(`claims/${key}`, claimFacts(this.me, space, claim.task, records)))
+      return
+    }
+    const assign = assignRecord(entry)
+    if (assign !== undefined) {
+      this.seen.add(id)
+      const key = `${space}/${assign.task}`
+      const records = this.assignments.get(key) ?? []
+      records.push(assign)
+      this.assignments.set(key, records)
+      added.push(...this.replaceGroup(`assign/${key}`, assignmentFacts(this.me, space, assign.task, records)))
       return
     }
     switch (type) {

@@ -1,5 +1,5 @@
 import { cidOf, cidString, compareStamps, type Stamp } from '@mutual/protocol'
-import { TASK_CLAIM, TASK_RELEASE, claimState, type ClaimRecord } from '@mutual/board'
+import { TASK_CLAIM, TASK_RELEASE, assignmentState, claimState, type AssignRecord, type ClaimRecord } from '@mutual/board'
 import type { InboxKind } from '../../contract/index.js'
 
 /**
@@ -71,6 +71,17 @@ export function claimFacts (me: string, board: string, task: string, records: re
   if (releases.length === 0) return []
   const release = releases.reduce((a, b) => (compareStamps(a.ts, b.ts) || (a.id < b.id ? -1 : 1)) >= 0 ? a : b)
   return [{ ...base, id: itemId('claim.won', `${mine.entry}/${release.id}`), kind: 'claim.won', ts: release.ts, entry: release.id, actor: release.author }]
+}
+
+/**
+ * `task.assigned`: the assignment in force on a task (the board's `assignmentState`) names me,
+ * and someone else signed it. It stays while it is in force (my claim confirms it); a later
+ * assignment to someone else, or a cleared one, takes it away.
+ */
+export function assignmentFacts (me: string, board: string, task: string, records: readonly AssignRecord[]): InboxFact[] {
+  const assignment = assignmentState(records, new Map()).get(task)
+  if (assignment === undefined || assignment.assignee !== me || assignment.assignedBy === me) return []
+  return [{ space: board, board, task, id: itemId('task.assigned', assignment.entry), kind: 'task.assigned', ts: assignment.ts, entry: assignment.entry, actor: assignment.assignedBy }]
 }
 
 /** What the market rules need of an announcement and an application. */
@@ -197,6 +208,7 @@ export function itemText (fact: InboxFact, actor: string, title?: string): strin
   const detail = fact.detail === undefined ? '' : `: ${fact.detail}`
   const text = ((): string => {
     switch (fact.kind) {
+      case 'task.assigned': return `${actor} assigned ${task} to you`
       case 'claim.lost': return `${actor} holds ${task} by an earlier claim; yours waits behind it`
       case 'claim.contested': return `${actor} also claimed ${task}; you hold it (earliest claim)`
       case 'claim.won': return `${actor} released ${task}; you hold it now`
