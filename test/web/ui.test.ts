@@ -214,33 +214,40 @@ describe('web UI, two daemons, two browsers', () => {
     }
   }, 60_000)
 
-  it('raises the inbox count when the other side mentions you, and shows names beside ids', async () => {
-    // The assignee entry has not landed: an @mention by name is the other side's act here.
+  it('raises the inbox count when the other side assigns a task, and shows names beside ids', async () => {
     await a.api('/profile', { method: 'PUT', body: { name: 'Ana Lima' } })
     await b.api('/profile', { method: 'PUT', body: { name: 'Bea Costa' } })
     const task = await a.api<Task>(`/boards/${board}/tasks`, { body: { title: 'Review the budget' } })
     await eventually(async () => (await taskOn(b, 'Review the budget')) !== undefined, 15_000, 'the task on B')
-    await b.api(`/boards/${board}/tasks/${task.id}/claim`, { method: 'POST' })
-    await pageA.goto(`${a.url}/mine`)
-    await pageA.getByRole('heading', { name: 'My work and inbox' }).waitFor()
-    const badge = pageA.getByTestId('inbox-count')
+    await pageB.goto(`${b.url}/mine`)
+    await pageB.getByRole('heading', { name: 'My work and inbox' }).waitFor()
+    const badge = pageB.getByTestId('inbox-count')
     await expect.poll(async () => await badge.getAttribute('data-unread')).not.toBeNull()
     const before = Number(await badge.getAttribute('data-unread'))
-    await b.api(`/boards/${board}/tasks/${task.id}/comments`, { body: { text: '@ana lima the numbers are in' } })
-    // No reload: the event stream brings the count and the item.
+
+    // A assigns the task to B from the task page's control.
+    await pageA.goto(`${a.url}/boards/${board}/tasks/${task.id}`)
+    await pageA.getByRole('heading', { name: 'Review the budget' }).waitFor()
+    await pageA.getByLabel('Assign to').selectOption(b.daemon.ready.id)
+    await pageA.getByRole('button', { name: 'Assign', exact: true }).click()
+    // Names beside ids: the assignee by B's profile name, and not claimed yet.
+    await expect.poll(async () => await pageA.getByTestId('assignee').textContent(), { timeout: 15_000 }).toBe(`Bea Costa (…${b.daemon.ready.id.slice(-6)}) unconfirmed`)
+
+    // No reload on B: the event stream brings the count and the item.
     await expect.poll(async () => Number(await badge.getAttribute('data-unread')), { timeout: 20_000 }).toBe(before + 1)
-    const item = pageA.locator('[data-testid=inbox-item][data-kind=mention]', { hasText: 'the numbers are in' })
+    const item = pageB.locator('[data-testid=inbox-item][data-kind="task.assigned"]', { hasText: 'Review the budget' })
     await item.waitFor()
-    expect(await item.textContent()).toContain('Bea Costa mentioned you on "Review the budget"')
+    expect(await item.textContent()).toContain('Ana Lima assigned "Review the budget" to you')
     await item.getByRole('button', { name: /Mark read/ }).click()
     await expect.poll(async () => Number(await badge.getAttribute('data-unread'))).toBe(before)
-    expect((await a.api<{ unread: number }>('/inbox/count')).unread).toBe(before)
+    expect((await b.api<{ unread: number }>('/inbox/count')).unread).toBe(before)
     await item.getByRole('link').click()
-    await pageA.waitForURL(new RegExp(`/tasks/${task.id}$`))
-    // Names beside ids: the holder on the task page and on the board's card.
-    await pageA.getByText(`Bea Costa (…${b.daemon.ready.id.slice(-6)})`).first().waitFor({ timeout: 15_000 })
+    await pageB.waitForURL(new RegExp(`/tasks/${task.id}$`))
+    await pageB.getByRole('heading', { name: 'Review the budget' }).waitFor()
+
+    // The card on A's board shows whom it is assigned to.
     await pageA.goto(`${a.url}/boards/${board}`)
-    await card(pageA, 'Review the budget').getByText('Bea Costa').waitFor({ timeout: 15_000 })
+    await expect.poll(async () => await card(pageA, 'Review the budget').getByTestId('card-assignee').textContent(), { timeout: 15_000 }).toContain('Bea Costa')
   }, 90_000)
 
   it('passes axe on every page (no serious or critical violation) and screenshots each', async () => {

@@ -19,13 +19,15 @@ export interface CardProps {
 export function CardFace ({ task, me, blocked }: { task: Task, me: string | undefined, blocked: boolean }): ReactNode {
   const names = usePageNames()
   const holder = who(names, task.holder, me)
+  // An assignment by a board admin, shown when it names someone else than the holder.
+  const assigned = task.assignedBy !== null && task.assignee !== task.holder ? who(names, task.assignee, me) : ''
   const overdue = task.due !== null && task.due < new Date().toISOString().slice(0, 10)
   return (
     <>
       <span className='card-title'>{task.title}</span>
-      {(task.labels.length > 0 || blocked || task.contested) && (
+      {(task.labels.length > 0 || blocked || task.blocked || task.contested) && (
         <span className='chips'>
-          {blocked && <span className='chip warn' title='waits for a task that is not done'>Blocked</span>}
+          {(blocked || task.blocked) && <span className='chip warn' title='waits for a task that is not done'>Blocked</span>}
           {task.contested && <span className='chip danger' title='more than one active claim'>Contested</span>}
           {task.labels.map((l) => <span key={l} className='chip'>{l}</span>)}
         </span>
@@ -34,6 +36,7 @@ export function CardFace ({ task, me, blocked }: { task: Task, me: string | unde
         {task.estimate > 0 && <span title='estimate'>{task.estimate} pt</span>}
         {task.due !== null && <span className={overdue ? 'due overdue' : 'due'} title={`due ${task.due}`}>{shortDate(task.due)}</span>}
         {holder !== '' && <span className='holder' title={task.holder ?? ''}><span className='avatar' aria-hidden='true'>{holder.slice(-2).toUpperCase()}</span>{holder}</span>}
+        {assigned !== '' && <span className='assignee' title={`assigned to ${task.assignee ?? ''}${task.confirmed ? '' : ', not claimed yet'}`} data-testid='card-assignee'>→ {assigned}</span>}
       </span>
     </>
   )

@@ -33,7 +33,7 @@ export function BoardPage ({ board }: { board: string }): ReactNode {
   const serverColumns = useMemo(() => data === undefined ? {} : columnsOf(data, filters, me), [data, filters, me])
   const counts = useMemo(() => data === undefined ? {} : countsOf(data), [data])
   const labels = useMemo(() => [...new Set((data?.tasks ?? []).flatMap((t) => t.labels))].sort(), [data])
-  const people = useMemo(() => [...new Set([...(data?.tasks ?? []).map((t) => t.holder), ...(data?.workload ?? []).map((w) => w.person)])], [data])
+  const people = useMemo(() => [...new Set([...(data?.tasks ?? []).flatMap((t) => [t.holder, t.assignee]), ...(data?.workload ?? []).map((w) => w.person)])], [data])
   const names = useNames(people)
   const columns = optimistic ?? serverColumns
   const done = data?.workflow.done ?? ''

@@ -20,9 +20,10 @@ export function TaskPage ({ board, task }: { board: string, task: string }): Rea
   const boardQ = useQuery({ queryKey: ['board', board], queryFn: async ({ signal }) => await call('board', { params: { board } }, signal) })
   const live = useBoardDoc(board, task)
   const d = detail.data
-  const names = useNames(d === undefined ? [] : [d.task.holder, d.task.createdBy, ...d.claimants.map((c) => c.author), ...d.history.map((h) => h.author), ...d.task.comments.map((c) => c.author)])
+  const names = useNames(d === undefined ? [] : [d.task.holder, d.task.assignee, d.task.createdBy, boardQ.data?.creator, ...(boardQ.data?.writers ?? []), ...d.claimants.map((c) => c.author), ...d.history.map((h) => h.author), ...d.task.comments.map((c) => c.author)])
   const [comment, setComment] = useState('')
   const [dependency, setDependency] = useState('')
+  const [assignee, setAssignee] = useState('')
   const refresh = async (): Promise<void> => {
     await queries.invalidateQueries({ queryKey: ['task', board, task] })
     await queries.invalidateQueries({ queryKey: ['board', board] })
@@ -92,6 +93,12 @@ export function TaskPage ({ board, task }: { board: string, task: string }): Rea
           <dl>
             <dt>State</dt><dd>{state}{t.ready && <> <span className='pill good'>ready</span></>}</dd>
             <dt>Holder</dt><dd>{t.holder === null ? <span className='muted'>nobody</span> : who(names, t.holder, me)}{t.contested && <> <span className='pill bad'>contested</span></>}</dd>
+            <dt>Assignee</dt>
+            <dd data-testid='assignee'>
+              {t.assignee === null ? <span className='muted'>nobody</span> : who(names, t.assignee, me)}
+              {t.assignee !== null && t.assignedBy !== null && !t.confirmed && <> <span className='pill warn' title='assigned, not claimed yet'>unconfirmed</span></>}
+            </dd>
+            {t.blocked && <><dt>Blocked</dt><dd><span className='pill bad'>waits on an unfinished task</span></dd></>}
             <dt>Estimate</dt><dd>{t.estimate} pt</dd>
             <dt>Due</dt><dd>{t.due ?? <span className='muted'>none</span>}</dd>
             <dt>Labels</dt><dd>{t.labels.length === 0 ? <span className='muted'>none</span> : t.labels.join(', ')}</dd>
@@ -102,6 +109,19 @@ export function TaskPage ({ board, task }: { board: string, task: string }): Rea
               ? <button type='button' onClick={() => { act.mutate(async () => await call('releaseTask', { params: { board, task } })) }}>Release</button>
               : <button type='button' className='primary' onClick={() => { act.mutate(async () => await call('claimTask', { params: { board, task } })) }}>Claim</button>}
           </p>
+          <form className='inline-form' onSubmit={(e) => {
+            e.preventDefault()
+            if (assignee === '') return
+            act.mutate(async () => { await call('assignTask', { params: { board, task }, body: { assignee: assignee === 'none' ? null : assignee } }); setAssignee('') })
+          }}>
+            <label className='sr-only' htmlFor='assign'>Assign to</label>
+            <select id='assign' value={assignee} onChange={(e) => { setAssignee(e.target.value) }}>
+              <option value=''>Assign to…</option>
+              {[...new Set([boardQ.data?.creator, ...(boardQ.data?.writers ?? [])])].filter((p): p is string => p !== undefined).map((p) => <option key={p} value={p}>{who(names, p, me)}</option>)}
+              <option value='none'>nobody (clear)</option>
+            </select>
+            <button type='submit' disabled={assignee === ''}>Assign</button>
+          </form>
           {act.isError && <p className='error' role='alert'>{reason(act.error)}</p>}
         </div>
         <div className='panel'>
