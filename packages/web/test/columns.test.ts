@@ -4,7 +4,8 @@ import { columnsOf, countsOf, isBlocked, moved, placementIn } from '../src/board
 
 const task = (id: string, status: string, extra: Partial<Task> = {}): Task => ({
   id, title: `Task ${id}`, description: '', status, rank: id, estimate: 1, labels: [], dependencies: [], due: null, comments: [],
-  createdBy: 'me', createdAt: '2026-01-01T00:00:00.000Z', holder: null, contested: false, ready: true, ...extra
+  createdBy: 'me', createdAt: '2026-01-01T00:00:00.000Z', entered: { at: '2026-01-01T00:00:00.000Z', by: 'me' }, holder: null, contested: false, ready: true,
+  assignee: null, assignedBy: null, confirmed: false, blocked: false, overLimit: false, ...extra
 })
 
 const board = (tasks: Task[]): BoardDetail => ({
