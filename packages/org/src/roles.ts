@@ -7,7 +7,8 @@ export type RoleWrites = Readonly<Record<Role, '*' | readonly string[]>>
 
 /**
  * What each role may write in a space that grants it. Auditors and observers read: they write
- * nothing but what is listed (an auditor resolves disputes, DESIGN.md §5); consumers rate
+ * nothing but what is listed (an auditor resolves disputes, DESIGN.md §5, and signs the settlements it
+ * checked, as the ledger's SETTLER_ROLES allow); consumers rate
  * delivered tasks; union representatives co-sign and open disputes. Every role publishes its
  * holder's own profile (`profile/set`), so names reach every space its holder takes part in. The ledger and board extend
  * this with `extendRoleWrites` and pass the result to `grantAuthorizer({ roleWrites })`.
@@ -18,7 +19,7 @@ export const ROLE_WRITES: RoleWrites = Object.freeze({
   reviewer: '*',
   agent: '*',
   'union-rep': Object.freeze([ORG_APPROVE, DISPUTE_OPEN, DISPUTE_RESOLVE, SETTLEMENT, PROFILE_TYPE]),
-  auditor: Object.freeze([DISPUTE_RESOLVE, PROFILE_TYPE]),
+  auditor: Object.freeze([DISPUTE_RESOLVE, SETTLEMENT, PROFILE_TYPE]),
   consumer: Object.freeze([CONTRIB_FEEDBACK, PROFILE_TYPE]),
   observer: Object.freeze([PROFILE_TYPE])
 })
