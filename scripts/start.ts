@@ -12,5 +12,8 @@ if (build.status !== 0) {
   process.exit(build.status ?? 1)
 }
 const bin = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url))
-process.argv = [process.argv[0], bin, 'daemon', ...process.argv.slice(2)]
+// pnpm hands on the `--` of `pnpm start -- --api …`; to the daemon it would end its options.
+const args = process.argv.slice(2)
+if (args[0] === '--') args.shift()
+process.argv = [process.argv[0], bin, 'daemon', ...args]
 await import(bin)

@@ -8,36 +8,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { spawnSync } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
-import { RecordRegistry, baseRecordTypes, importIdentity } from '@mutual/protocol'
-import { Log, levelStore } from '@mutual/log'
-import { BoardReplica, boardAuthorizer, boardRecordTypes, createBoard } from '@mutual/board'
+import { boardHome } from './fixtures.ts'
 import { compare, result, root, rounds, tempDir, type BenchResult } from './lib.ts'
 
 const BOARD_TASKS = Number(process.env.BOARD_TASKS ?? 10_000)
-
-/** Writes a board of `tasks` tasks into a daemon's data directory, as that daemon's identity. */
-async function boardHome (bin: string, home: string, tasks: number): Promise<void> {
-  const init = spawnSync(process.execPath, [bin, 'init', '--home', home], { encoding: 'utf8' })
-  if (init.status !== 0) throw new Error(`mutual init failed: ${init.stderr}`)
-  const identity = importIdentity(await readFile(join(home, 'identity.key')))
-  const log = new Log({
-    store: levelStore({ path: join(home, 'db') }),
-    registry: new RecordRegistry([...baseRecordTypes(), ...boardRecordTypes()]),
-    authorizers: [boardAuthorizer()]
-  })
-  await log.start()
-  const space = await createBoard(log, identity, { name: 'big board' })
-  const replica = new BoardReplica({ log, space, identity, batchMs: 1_000_000 })
-  await replica.start()
-  for (let i = 0; i < tasks; i += 10) {
-    replica.edit((b) => { for (let k = i; k < Math.min(tasks, i + 10); k++) b.addTask({ title: `task ${k}`, description: `what task ${k} is about`, estimate: 1 + (k % 8) }) })
-    await replica.flush()
-  }
-  await replica.stop()
-  await log.stop()
-}
 
 const IDLE_MS = Number(process.env.IDLE_MS ?? 5000)
 

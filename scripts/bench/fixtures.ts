@@ -1,7 +1,11 @@
-import { Log, memoryStore } from '@mutual/log'
+import { spawnSync } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { BoardReplica, boardAuthorizer, boardRecordTypes, createBoard } from '@mutual/board'
+import { Log, levelStore, memoryStore } from '@mutual/log'
 import {
-  decode, generateIdentity, signingBytes, unsignedFields, type Entry, type GenesisBody, type Identity,
-  type SignedEntry
+  RecordRegistry, baseRecordTypes, decode, generateIdentity, importIdentity, signingBytes, unsignedFields, type Entry,
+  type GenesisBody, type Identity, type SignedEntry
 } from '@mutual/protocol'
 import { pool } from './lib.ts'
 
@@ -64,4 +68,38 @@ export function signatureCases (entries: Uint8Array[]): SignatureCase[] {
     const entry = decode<Entry>(bytes)
     return { author: entry.author, message: signingBytes(unsignedFields(entry)), sig: entry.sig }
   })
+}
+
+/**
+ * A daemon's data directory (`mutual init` by `bin`) holding a board of `tasks` tasks, 10 per
+ * entry, written as that daemon's identity, with its snapshot; and `notes` more entries (notes by
+ * the daemon and 7 other authors, in 4 raw spaces), for a store of a given size.
+ */
+export async function boardHome (bin: string, home: string, tasks: number, notes = 0): Promise<void> {
+  const init = spawnSync(process.execPath, [bin, 'init', '--home', home], { encoding: 'utf8' })
+  if (init.status !== 0) throw new Error(`mutual init failed: ${init.stderr}`)
+  const identity = importIdentity(await readFile(join(home, 'identity.key')))
+  const log = new Log({
+    store: levelStore({ path: join(home, 'db') }),
+    registry: new RecordRegistry([...baseRecordTypes(), ...boardRecordTypes()]),
+    authorizers: [boardAuthorizer()]
+  })
+  await log.start()
+  const space = await createBoard(log, identity, { name: 'big board' })
+  const replica = new BoardReplica({ log, space, identity, batchMs: 1_000_000 })
+  await replica.start()
+  for (let i = 0; i < tasks; i += 10) {
+    replica.edit((b) => { for (let k = i; k < Math.min(tasks, i + 10); k++) b.addTask({ title: `task ${k}`, description: `what task ${k} is about`, estimate: 1 + (k % 8) }) })
+    await replica.flush()
+  }
+  await replica.stop()
+  if (notes > 0) {
+    const authors = [identity, ...await Promise.all(Array.from({ length: 7 }, async () => await generateIdentity()))]
+    const spaces: string[] = []
+    for (let s = 0; s < 4; s++) spaces.push((await log.createSpace(identity, genesisBody(authors))).space)
+    await pool(notes - spaces.length, 200, async (i) => {
+      await log.append(authors[i % authors.length], spaces[Math.floor(i / authors.length) % spaces.length], 'space/note', noteBody(i))
+    })
+  }
+  await log.stop()
 }
