@@ -4,6 +4,7 @@
 import * as nodeModule from 'node:module'
 import { ExitCode } from './exit-codes.js'
 import { nodeVersionProblem } from './node-check.js'
+import { holdYoungGeneration } from './young-generation.js'
 
 // Checked before the program (and libp2p under it) is loaded: on an older Node it would die
 // with an error that says nothing of the version.
@@ -16,6 +17,9 @@ if (problem !== undefined) {
 // Every command loads a few hundred modules (libp2p under the daemon); Node's on-disk compile
 // cache (in the system's temporary directory) spares re-compiling them at each start.
 nodeModule.enableCompileCache()
+
+// Before the program loads: its modules are most of a start's allocation (young-generation.ts).
+holdYoungGeneration()
 
 // `mutual … | head` closes stdout early; that is the reader's choice, not a failure.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { contextFromArgs } from '../context.js'
 import { fields } from '../output.js'
+import { releaseYoungGeneration } from '../young-generation.js'
 
 interface DaemonOptions {
   listen?: string[]
@@ -57,6 +58,7 @@ export function registerDaemon (program: Command): void {
           // only when given: otherwise config.json decides
           mdns: command.getOptionValueSource('mdns') === 'cli' ? options.mdns : undefined
         })
+        releaseYoungGeneration()
         const ready = { id: daemon.identity.id, addresses: daemon.node.addresses(), api: daemon.url, pid: process.pid, home: daemon.home }
         if (ctx.out.json) {
           // One line, so a supervisor reads it as soon as it is written.
