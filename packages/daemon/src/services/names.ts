@@ -12,9 +12,16 @@ import { NamesView, sameProfile } from './names-view.js'
 import { parse } from './parse.js'
 import { pick, type Candidate } from './resolve.js'
 
-
 /** How long after making a space this node publishes its profile there (after the space's policy). */
 const OWN_SPACE_DELAY_MS = 1_000
+
+const PROFILE_TYPE_BYTES = Buffer.from(PROFILE_TYPE)
+
+/** A profile's encoding holds its type as a text string; bytes without it cannot be one. */
+function mayBeProfile (bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(PROFILE_TYPE_BYTES)
+}
+
 /** Meta keys, versioned (STYLE.md §8): this node's own profile, and its local aliases (never replicated). */
 const OWN_KEY = 'names/1/own'
 const ALIAS_PREFIX = 'names/1/alias/'
@@ -58,7 +65,17 @@ export class NameService {
     // Subscribe before the scan: an entry that lands meanwhile is folded twice, which the view allows.
     this.unsubscribe = log.subscribe((event) => { if (event.type === 'entry') this.seen(event.entry) })
     for (const space of log.spaces()) {
-      for await (const entry of log.spaceEntries(space)) this.view.add(entry)
+      for (const author of Object.keys(log.vector(space)).sort()) {
+        // Only profiles count, so only entries whose bytes hold the type's name are decoded:
+        // decoding every entry held took most of a start with 100,000 of them.
+        let seq = 0
+        for await (const bytes of log.range(space, author)) {
+          seq++
+          if (!mayBeProfile(bytes)) continue
+          const entry = await log.get(space, author, seq)
+          if (entry !== undefined) this.view.add(entry)
+        }
+      }
     }
     this.considerAll()
   }
