@@ -4,12 +4,14 @@
  * spaces), and on an empty one. Baseline in the same run, rounds interleaved: a process that
  * starts a bare libp2p node (TCP, Noise, Yamux, identify, gossipsub: the transports and the
  * pubsub Mutual's node is built on, none of Mutual) and prints a line once it listens. Both
- * include Node.js's own start and module loading, as a user's start does.
+ * include Node.js's own start and module loading, as a user's start does. Beside the wall
+ * times, `params.cpuMs` holds the CPU time each process had used by its ready line.
  */
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { boardHome } from './fixtures.ts'
-import { compare, result, root, rounds, tempDir, type BenchResult } from './lib.ts'
+import { compare, median, result, root, rounds, tempDir, type BenchResult } from './lib.ts'
 
 const TASKS = Number(process.env.BOARD_TASKS ?? 10_000)
 const ENTRIES = Number(process.env.BENCH_START_ENTRIES ?? 100_000)
@@ -31,14 +33,27 @@ console.log(JSON.stringify({ addresses: node.getMultiaddrs().map(String) }))
 process.on('SIGTERM', () => { node.stop().then(() => process.exit(0), () => process.exit(1)) })
 `
 
-/** Milliseconds from spawn to the first line on stdout; then stops the process and waits for its exit. */
-async function startToReady (args: string[]): Promise<number> {
+/** CPU time a process has used so far, ms: user + system from /proc (in clock ticks of 10 ms). */
+function cpuMs (pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
+interface Start { ms: number, cpuMs: number }
+
+/**
+ * Wall time from spawn to the first line on stdout, and the CPU time the process had used by then
+ * (which the machine's other load hardly moves); then stops the process and waits for its exit.
+ */
+async function startToReady (args: string[]): Promise<Start> {
   const started = performance.now()
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MUTUAL_LOG_LEVEL: 'warn' } })
   const exited = new Promise((resolve) => child.once('exit', resolve))
   try {
-    return await new Promise<number>((resolve, reject) => {
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => { if (chunk.includes('\n')) resolve(performance.now() - started) })
+    return await new Promise<Start>((resolve, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        if (chunk.includes('\n')) resolve({ ms: performance.now() - started, cpuMs: cpuMs(child.pid as number) })
+      })
       child.once('exit', (code) => { reject(new Error(`exited ${code} before its ready line`)) })
     })
   } finally {
@@ -57,18 +72,27 @@ export default async function daemonStart (): Promise<BenchResult[]> {
     await boardHome(bin, empty.path, 0)
     // The board holds a genesis and one entry per 10 tasks; notes make up the rest.
     await boardHome(bin, loaded.path, TASKS, ENTRIES - 1 - Math.ceil(TASKS / 10))
+    const cpu: Record<'baseline' | 'loaded' | 'empty', number[]> = { baseline: [], loaded: [], empty: [] }
+    const run = (which: keyof typeof cpu, args: string[]) => async (): Promise<number> => {
+      const start = await startToReady(args)
+      cpu[which].push(start.cpuMs)
+      return start.ms
+    }
     const { baseline, measured } = await compare({
       rounds: rounds(5),
-      baseline: async () => await startToReady(['--input-type=module', '-e', BARE_LIBP2P]),
-      measured: {
-        loaded: async () => await startToReady(daemonArgs(loaded.path)),
-        empty: async () => await startToReady(daemonArgs(empty.path))
-      }
+      baseline: run('baseline', ['--input-type=module', '-e', BARE_LIBP2P]),
+      measured: { loaded: run('loaded', daemonArgs(loaded.path)), empty: run('empty', daemonArgs(empty.path)) }
     })
+    // CPU medians beside the wall-time ones (warm-up rounds included in neither).
+    const cpuOf = (which: keyof typeof cpu): { value: number, baseline: number, ratio: number } => {
+      const value = median(cpu[which].slice(1))
+      const base = median(cpu.baseline.slice(1))
+      return { value, baseline: base, ratio: value / base }
+    }
     const common = { unit: 'ms to ready', baselines: baseline, baselineName: 'bare libp2p node (tcp, noise, yamux, identify, gossipsub), spawn to listening', baselineUnit: 'ms' }
     return [
-      result({ ...common, name: 'daemon-start', values: measured.loaded, goal: '<= 2000 ms', params: { tasks: TASKS, entries: ENTRIES } }),
-      result({ ...common, name: 'daemon-start-empty', values: measured.empty, params: { tasks: 0, entries: 1 } })
+      result({ ...common, name: 'daemon-start', values: measured.loaded, goal: '<= 2000 ms', params: { tasks: TASKS, entries: ENTRIES, cpuMs: cpuOf('loaded') } }),
+      result({ ...common, name: 'daemon-start-empty', values: measured.empty, params: { tasks: 0, entries: 1, cpuMs: cpuOf('empty') } })
     ]
   } finally {
     empty.remove()
