@@ -286,6 +286,29 @@ export class Board {
     return this.tasks().filter((t) => active.has(t.status) && this.waitingOn(t, wf).length > 0)
   }
 
+  /** Whether `task` is among `ready()`, reading only its dependencies. */
+  isReady (task: Task): boolean {
+    const done = this.workflow().done
+    return task.status !== done && task.dependencies.every((d) => (this.task(d)?.status ?? done) === done)
+  }
+
+  /** Whether `task` is among `blocked()`, reading only its dependencies. */
+  isBlocked (task: Task): boolean {
+    const wf = this.workflow()
+    return activeStates(wf).has(task.status) && this.waitingOn(task, wf).length > 0
+  }
+
+  /** The tasks in state `status`, in no particular order; reads only the others' status. */
+  inState (status: string): Task[] {
+    const out: Task[] = []
+    for (const [id, value] of this.tasksMap.entries()) {
+      if (!(value instanceof Y.Map) || value.get('status') !== status) continue
+      const task = readTask(id, value)
+      if (task !== undefined) out.push(task)
+    }
+    return out
+  }
+
   /** The dependencies of `task` on the board and not done. */
   private waitingOn (task: Task, wf: Workflow): string[] {
     return task.dependencies.filter((d) => {

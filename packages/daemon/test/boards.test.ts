@@ -175,6 +175,40 @@ describe('boards', () => {
   })
 })
 
+describe('a task write\'s answer', () => {
+  it('says ready, blocked and over the WIP limit as the whole board\'s task list does', async () => {
+    const b = (await post('/boards', { name: 'Flags' })).body.board as string
+    const add = async (title: string): Promise<any> => (await post(`/boards/${b}/tasks`, { title })).body
+    const listed = async (id: string): Promise<any> => (await get(`/boards/${b}/tasks`)).body.tasks.find((t: any) => t.id === id)
+    const flags = (t: any): unknown => ({ id: t.id, ready: t.ready, blocked: t.blocked, overLimit: t.overLimit })
+    const x = await add('X')
+    const y = await add('Y')
+    const z = await add('Z')
+    await post(`/boards/${b}/tasks/${x.id}/move`, { status: 'doing' })
+    await post(`/boards/${b}/tasks/${y.id}/move`, { status: 'doing' })
+    // a limit set under a full column, and a dependency added to a task already at work: both
+    // are marked on readers' side rather than refused
+    await send('PUT', `/boards/${b}/workflow`, {
+      states: [{ id: 'todo', name: 'To do' }, { id: 'doing', name: 'Doing', wip: 1 }, { id: 'done', name: 'Done' }],
+      transitions: { todo: ['doing'], doing: ['done', 'todo'], done: ['todo'] },
+      done: 'done'
+    })
+    const answers = [
+      (await post(`/boards/${b}/tasks/${y.id}/dependencies`, { on: z.id })).body,
+      (await send('PATCH', `/boards/${b}/tasks/${x.id}`, { title: 'X, v2' })).body,
+      (await send('PATCH', `/boards/${b}/tasks/${z.id}`, { title: 'Z, v2' })).body,
+      (await post(`/boards/${b}/tasks/${x.id}/comments`, { text: 'over the limit?' })).body.task
+    ]
+    for (const answer of answers) expect(flags(answer)).toEqual(flags(await listed(answer.id)))
+    expect(answers.map((t) => [t.ready, t.blocked, t.overLimit])).toEqual([
+      [false, true, true], // Y: waits on Z, and entered Doing after X
+      [true, false, false],
+      [true, false, false],
+      [true, false, false]
+    ])
+  })
+})
+
 describe('board/update entries through the raw entries route', () => {
   const append = async (space: string, update: Uint8Array): Promise<{ status: number, type: string | null, body: any }> =>
     await post(`/spaces/${space}/entries`, { type: 'board/update', body: { update: bytes(update) } })

@@ -23,6 +23,37 @@ describe('refusals before any route', () => {
   })
 })
 
+describe('request bodies', () => {
+  /** A body sent in chunks, with no Content-Length (Transfer-Encoding: chunked). */
+  const chunked = (text: string, chunk = 64 * 1024): RequestInit => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: new ReadableStream({
+      start (controller) {
+        for (let i = 0; i < text.length; i += chunk) controller.enqueue(new TextEncoder().encode(text.slice(i, i + chunk)))
+        controller.close()
+      }
+    }),
+    duplex: 'half'
+  } as RequestInit)
+  const spaces = async (): Promise<number> => (await apiJson(daemon, '/api/v1/spaces')).body.spaces.length
+
+  it('reads a chunked body, and refuses one past 2 MiB, declared or counted, with PayloadTooLargeError 413, creating nothing', async () => {
+    const small = await apiJson(daemon, '/api/v1/spaces', chunked(JSON.stringify({ name: 'chunked' }), 4))
+    expect(small.status).toBe(201)
+    const before = await spaces()
+    const huge = JSON.stringify({ name: 'huge', pad: 'x'.repeat(3 * 1024 * 1024) })
+    const counted = await apiJson(daemon, '/api/v1/spaces', chunked(huge))
+    expect(counted.status).toBe(413)
+    expect(counted.body).toMatchObject({ status: 413, name: 'PayloadTooLargeError' })
+    const declared = await apiJson(daemon, '/api/v1/spaces', { method: 'POST', headers: { 'content-type': 'application/json' }, body: huge })
+    expect(declared.status).toBe(413)
+    expect(declared.body).toMatchObject({ status: 413, name: 'PayloadTooLargeError' })
+    expect(await spaces()).toBe(before)
+    expect((await api(daemon, '/api/v1/status')).status).toBe(200)
+  })
+})
+
 describe('problem names', () => {
   it('types the not-a-board problem not-a-board-error', async () => {
     const space = (await apiJson(daemon, '/api/v1/spaces', { method: 'POST', body: JSON.stringify({ name: 'raw' }) })).body.space

@@ -1,9 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { routePath } from 'hono/route'
 import { AuthenticationError, InvalidRequestError, NotFoundError, PayloadTooLargeError } from '../errors.js'
+import { readBody } from './body.js'
 import type { HttpContext } from './context.js'
 import { problemOf } from './problem.js'
 import { hostCheck, originCheck } from './security.js'
@@ -49,10 +49,7 @@ export function createApp (ctx: HttpContext): OpenAPIHono {
   })
   app.use('*', hostCheck(security))
   app.use('/api/v1/*', originCheck(security), apiAuth(security, ctx.services.sessions))
-  app.use('/api/v1/*', bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => { throw new PayloadTooLargeError(`request body over ${MAX_BODY_BYTES} bytes`) }
-  }))
+  app.use('/api/v1/*', readBody(MAX_BODY_BYTES))
 
   nodeRoutes(app, ctx)
   spaceRoutes(app, ctx)

@@ -21,8 +21,12 @@ const digest = (text: string): Buffer => createHash('sha256').update(text).diges
  * the comparison never depends on, or leaks, the presented token's length.
  */
 export function tokenMatches (presented: string, token: string): boolean {
-  return timingSafeEqual(digest(presented), digest(token))
+  if (tokenDigest?.token !== token) tokenDigest = { token, digest: digest(token) }
+  return timingSafeEqual(digest(presented), tokenDigest.digest)
 }
+
+/** the daemon's own token's digest, computed once rather than on every request */
+let tokenDigest: { token: string, digest: Buffer } | undefined
 
 /** The `Bearer` token of an Authorization header, or undefined. */
 export function bearerToken (header: string | undefined): string | undefined {

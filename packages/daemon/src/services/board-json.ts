@@ -36,6 +36,23 @@ export function taskContext (replica: BoardReplica): TaskContext {
   }
 }
 
+/**
+ * The context of one task's JSON, read from its dependencies and its state's column only (what
+ * `taskContext` says of it, without walking the whole board on every task write).
+ */
+export function taskContextOf (replica: BoardReplica, task: BoardTask): TaskContext {
+  const board = replica.board
+  const workflow = board.workflow()
+  const limited = workflow.states.some((s) => s.id === task.status && s.wip !== undefined)
+  return {
+    claims: replica.claims(),
+    assignments: replica.assignments(),
+    ready: new Set(board.isReady(task) ? [task.id] : []),
+    blocked: new Set(board.isBlocked(task) ? [task.id] : []),
+    overLimit: limited ? overLimit(board.inState(task.status), workflow) : new Set()
+  }
+}
+
 /** Every task of a board, in workflow then column order, with who holds it and whether it is ready. */
 export function tasksJson (replica: BoardReplica): Task[] {
   const ctx = taskContext(replica)

@@ -6,7 +6,7 @@ import { announceSpace, createGrantedSpace, currentAdmins, grantingOrg, roleRefs
 import type { BoardDetail, BoardSummary, BoardTask, ClaimResult, CreatedBoard, RemovedWriter, Task, TaskDetail, TaskQuery, Workflow, WorkflowChange } from '../contract/index.js'
 import type { Boards } from './board-replicas.js'
 import type { SpaceKeys } from './space-keys.js'
-import { claimJson, historyJson, taskContext, taskJson, tasksJson } from './board-json.js'
+import { claimJson, historyJson, taskContextOf, taskJson, tasksJson } from './board-json.js'
 import { taskFilter } from './task-filter.js'
 
 export interface BoardServiceInit {
@@ -247,7 +247,7 @@ export class BoardService {
   private taskOf (replica: BoardReplica, id: string): Task {
     const task = replica.board.task(id)
     if (task === undefined) throw new UnknownTaskError(`no task ${id} on board ${replica.space}`)
-    return taskJson(task, taskContext(replica))
+    return taskJson(task, taskContextOf(replica, task))
   }
 
   private async writable (replica: BoardReplica): Promise<boolean> {
