@@ -100,7 +100,7 @@ export async function seriousViolations (page: Page): Promise<AxeViolation[]> {
 }
 
 /** A screenshot into docs/screenshots/, for the README. */
-export async function screenshot (page: Page, name: string): Promise<void> {
+export async function screenshot (page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true })
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) })
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: options.fullPage === true })
 }

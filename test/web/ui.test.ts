@@ -17,6 +17,7 @@ interface Task { id: string, title: string, status: string, description: string 
 
 let a: Node
 let b: Node
+let c: Node | undefined
 let homeA: string
 let homeB: string
 let portB: number
@@ -24,9 +25,13 @@ let browser: Browser
 let pageA: Page
 let pageB: Page
 let board: string
+/** The organization scene the axe test builds, reused by the tests after it. */
+let scene: { org: string, ledger: string, work: string }
 
 const column = (page: Page, status: string) => page.locator(`[data-testid=column][data-status=${status}]`)
 const card = (page: Page, title: string) => page.locator('[data-testid=card]', { hasText: title })
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 async function taskOn (node: Node, title: string): Promise<Task | undefined> {
   const { tasks } = await node.api<{ tasks: Task[] }>(`/boards/${board}/tasks`)
@@ -66,6 +71,7 @@ afterAll(async () => {
   await browser?.close()
   await a?.daemon.stop()
   await b?.daemon.stop()
+  await c?.daemon.stop()
   cleanup()
 })
 
@@ -257,7 +263,8 @@ describe('web UI, two daemons, two browsers', () => {
     await b.api('/join', { body: { ticket: invite.ticket } })
     await a.api(`/orgs/${org}/credentials`, { body: { member: a.daemon.ready.id, roles: ['member', 'reviewer'] } })
     const { ledger } = await a.api<{ ledger: string }>(`/orgs/${org}/ledger`, { body: {} })
-    const work = await a.api<{ entry: { id: string } }>(`/ledgers/${ledger}/contributions`, { body: { kind: 'work', effort: 8, summary: 'Set up the release pipeline' } })
+    const work = await a.api<{ entry: { id: string } }>(`/ledgers/${ledger}/contributions`, { body: { kind: 'work', effort: 8, summary: 'Set up the release pipeline', task: 'release-pipeline' } })
+    scene = { org, ledger, work: work.entry.id }
     await a.api(`/ledgers/${ledger}/contributions`, { body: { kind: 'coordination', effort: 3, summary: 'Ran the weekly planning' } })
     await b.api(`/spaces/${ledger}/join`, { method: 'POST' })
     await eventually(async () => await b.api(`/ledgers/${ledger}/contributions`).then(() => true, () => false), 15_000, 'the ledger on B')
@@ -320,6 +327,64 @@ describe('web UI, two daemons, two browsers', () => {
     await out.context.close()
     expect(JSON.parse(JSON.stringify(report))).toEqual({})
   }, 120_000)
+
+  it('opens a contribution from the ledger table: its attestation note, rating and dispute outcome, with names', async () => {
+    const { org, ledger, work } = scene
+    // B rates the task as a consumer and disputes the contribution; C, the org's auditor on a third
+    // daemon, dismisses the dispute (nobody of the author's party may resolve it).
+    const auditor = await startNode(tempHome(), await freePort())
+    c = auditor
+    await auditor.api('/profile', { method: 'PUT', body: { name: 'Cy Reyes' } })
+    const invite = await a.api<{ ticket: string }>(`/orgs/${org}/invites`, { body: { roles: ['member', 'auditor'], uses: 1 } })
+    await auditor.api('/join', { body: { ticket: invite.ticket } })
+    await auditor.api(`/spaces/${ledger}/join`, { method: 'POST' })
+    await a.api(`/orgs/${org}/credentials`, { body: { member: b.daemon.ready.id, roles: ['consumer'] } })
+    await eventually(async () => await b.api(`/ledgers/${ledger}/feedback`, { body: { task: 'release-pipeline', satisfaction: 4, note: 'ships every Friday now' } }).then(() => true, () => false), 15_000, "B's consumer credential")
+    const dispute = await b.api<{ entry: { id: string } }>(`/ledgers/${ledger}/disputes`, { body: { target: work, reason: 'half of it was done last month' } })
+    await eventually(async () => await auditor.api(`/ledgers/${ledger}/disputes/${dispute.entry.id}/resolve`, { body: { outcome: 'dismissed', note: 'the history shows it was done this month' } }).then(() => true, () => false), 20_000, 'the dispute at C')
+
+    await pageA.goto(`${a.url}/value?ledger=${ledger}`)
+    await pageA.getByRole('link', { name: 'Set up the release pipeline' }).click()
+    await pageA.waitForURL(new RegExp(`/value/${ledger}/contributions/${work}$`))
+    const detail = pageA.getByTestId('contribution')
+    await detail.getByRole('heading', { name: 'Set up the release pipeline' }).waitFor()
+    const bea = `Bea Costa (…${b.daemon.ready.id.slice(-6)})`
+    const attestation = detail.getByTestId('attestations').locator('tbody tr')
+    await expect.poll(async () => await attestation.innerText(), { timeout: 15_000 }).toMatch(new RegExp(`^${escape(bea)}\\s+accept\\s+4\\s+works well`))
+    const rating = detail.getByTestId('feedback').locator('tbody tr')
+    await expect.poll(async () => await rating.innerText(), { timeout: 15_000 }).toMatch(new RegExp(`^${escape(bea)}\\s+4/5\\s+ships every Friday now`))
+    const outcome = detail.locator('[data-testid=dispute]')
+    await expect.poll(async () => await outcome.getAttribute('data-status'), { timeout: 15_000 }).toBe('dismissed')
+    const outcomeText = await outcome.innerText()
+    const cy = `Cy Reyes (…${auditor.daemon.ready.id.slice(-6)})`
+    await expect.poll(async () => await outcome.innerText(), { timeout: 15_000 }).toContain(`Decided by ${cy}`)
+    expect(outcomeText).toContain(`${bea}: half of it was done last month`)
+    expect(await outcome.innerText()).toContain(`Resolution by ${cy}: dismissed — the history shows it was done this month`)
+    // Its line of the shares explanation: the signal values beside the policy's weights.
+    const explanation = detail.getByTestId('explanation')
+    const shares = await a.api<{ policy: { weights: Record<string, number> }, distribution: { contributions: Array<{ id: string, satisfaction: number, quality: number }> } }>(`/ledgers/${ledger}/shares?explain=true`)
+    const line = shares.distribution.contributions.find((l) => l.id === work)
+    await expect.poll(async () => await explanation.locator('tr', { hasText: /satisfaction/i }).innerText(), { timeout: 15_000 })
+      .toMatch(new RegExp(`^satisfaction\\s+${line?.satisfaction ?? 'missing'} \\(1 rating\\)\\s+${shares.policy.weights.satisfaction}$`, 'i'))
+    expect(await explanation.locator('tr', { hasText: /quality/i }).innerText()).toMatch(new RegExp(`^quality\\s+${line?.quality ?? 'missing'} \\(1 ✓ 0 ✗\\)\\s+${shares.policy.weights.quality}$`, 'i'))
+
+    const report: Record<string, unknown> = {}
+    report.contribution = await seriousViolations(pageA).then((v) => v.length === 0 ? undefined : v)
+    await screenshot(pageA, 'contribution', { fullPage: true })
+    const dark = await loggedIn(browser, homeA, { colorScheme: 'dark' })
+    await dark.page.goto(`${a.url}/value/${ledger}/contributions/${work}`)
+    await dark.page.locator('[data-testid=dispute][data-status=dismissed]').waitFor()
+    report['contribution (dark)'] = await seriousViolations(dark.page).then((v) => v.length === 0 ? undefined : v)
+    await screenshot(dark.page, 'contribution-dark', { fullPage: true })
+    await dark.context.close()
+    expect(JSON.parse(JSON.stringify(report))).toEqual({})
+
+    // B's inbox item about the resolution links to the same page.
+    await pageB.goto(`${b.url}/mine`)
+    await pageB.locator('[data-testid=inbox-item][data-kind="dispute.resolved"]').getByRole('link').click()
+    await pageB.waitForURL(new RegExp(`/value/${ledger}/contributions/${work}$`))
+    await pageB.getByTestId('contribution').getByRole('heading', { name: 'Set up the release pipeline' }).waitFor()
+  }, 90_000)
 
   it('declines an application with a reason from the market page', async () => {
     await pageA.goto(`${a.url}/market`)

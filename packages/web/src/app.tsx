@@ -14,6 +14,7 @@ const MyWorkPage = lazy(async () => ({ default: (await import('./pages/my-work.j
 const MarketPage = lazy(async () => ({ default: (await import('./pages/market.js')).MarketPage }))
 const OrgPage = lazy(async () => ({ default: (await import('./pages/org.js')).OrgPage }))
 const ValuePage = lazy(async () => ({ default: (await import('./pages/value.js')).ValuePage }))
+const ContributionPage = lazy(async () => ({ default: (await import('./pages/contribution.js')).ContributionPage }))
 const NetworkPage = lazy(async () => ({ default: (await import('./pages/network.js')).NetworkPage }))
 
 const NAV: Array<[string, string]> = [
@@ -92,6 +93,7 @@ function Shell (): ReactNode {
             <Route path='/market' component={MarketPage} />
             <Route path='/orgs' component={OrgPage} />
             <Route path='/value' component={ValuePage} />
+            <Route path='/value/:ledger/contributions/:id'>{(p) => <ContributionPage ledger={p.ledger} id={p.id} />}</Route>
             <Route path='/network' component={NetworkPage} />
             <Route><section className='pad'><h1>Not found</h1><p>No page here. <Link href='/'>Back to the boards</Link>.</p></section></Route>
           </Switch>

@@ -1,11 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useMemo, useState, type ReactNode } from 'react'
+import { Link } from 'wouter'
 import { call, reason } from '../api.js'
 import { SharesChart } from '../ui/shares-chart.js'
 import { useMe } from '../ui/hooks.js'
 import { usePicker } from '../ui/picker.js'
 import { percent, shortId, when } from '../ui/format.js'
 import { useNames, who } from '../ui/names.js'
+import { contributionHref } from '../ui/links.js'
 
 const thisMonth = (): string => new Date().toISOString().slice(0, 7)
 
@@ -84,7 +86,7 @@ export function ValuePage (): ReactNode {
             <tbody>
               {shares.data.distribution.contributions.map((c) => (
                 <tr key={c.id}>
-                  <td className='mono small' title={c.id}>{shortId(c.id)}</td>
+                  <td className='mono small' title={c.id}><Link href={contributionHref(ledger as string, c.id)}>{shortId(c.id)}</Link></td>
                   <td>{who(names, c.author, me)}</td>
                   <td>{c.kind}</td>
                   <td>{c.effort}</td>
@@ -110,7 +112,7 @@ export function ValuePage (): ReactNode {
                   <tr key={c.id}>
                     <td>{when(new Date(c.ts[0]).toISOString())}</td>
                     <td>{who(names, c.author, me)}</td>
-                    <td>{String((c.body as { summary?: unknown }).summary ?? '')}</td>
+                    <td><Link href={contributionHref(ledger as string, c.id)}>{String((c.body as { summary?: unknown }).summary ?? shortId(c.id))}</Link></td>
                     <td>{c.attestations.length}</td>
                     <td>{c.endorsements.length}</td>
                     <td>{c.disputes.length === 0 ? '—' : <span className='pill bad'>{c.disputes.length}</span>}</td>

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type { InboxItem } from '@mutual/client'
 import type { ReactNode } from 'react'
 import { Link } from 'wouter'
+import { contributionHref } from './links.js'
 import { call, reason } from '../api.js'
 import { when } from './format.js'
 
@@ -23,6 +24,7 @@ const KIND_LABELS: Record<InboxItem['kind'], string> = {
 function linkOf (item: InboxItem): string | undefined {
   if (item.board !== undefined && item.task !== undefined && (item.kind.startsWith('claim') || item.kind === 'mention' || item.kind === 'task.assigned')) return `/boards/${item.board}/tasks/${item.task}`
   if (item.kind.startsWith('application')) return `/market?market=${item.space}`
+  if (item.contribution !== undefined && (item.kind.startsWith('dispute') || item.kind === 'attestation.requested')) return contributionHref(item.space, item.contribution)
   if (item.kind.startsWith('dispute') || item.kind === 'attestation.requested') return `/value?ledger=${item.space}`
   return undefined
 }
