@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildOnce, cleanup, eventually, mutual, ok, startDaemon, tempHome, type DaemonProcess } from './cli/helpers.js'
+import { buildOnce, cleanup, cliJson, eventually, mutual, ok, startDaemon, tempHome, type DaemonProcess, type JsonResult } from './cli/helpers.js'
 
 /**
  * A team's week, end to end over five real daemon processes driven through the built CLI only.
@@ -22,16 +22,8 @@ let all: DaemonProcess[]
 
 interface Item { id: string, kind: string, task?: string, actor: { id: string, name: string }, text: string, read: boolean }
 
-function lastJson (text: string): any {
-  const line = text.split('\n').filter((l) => l.startsWith('{')).at(-1)
-  return line === undefined ? undefined : JSON.parse(line)
-}
-
-/** `mutual --json …` at `d`: exit code, stdout as JSON, the JSON error line of stderr. */
-async function cli (d: DaemonProcess, ...args: string[]): Promise<{ code: number | null, out: any, err: any, stderr: string }> {
-  const r = await mutual(['--home', d.home, '--json', ...args])
-  return { code: r.code, out: r.stdout.trim() === '' ? undefined : JSON.parse(r.stdout), err: lastJson(r.stderr), stderr: r.stderr }
-}
+/** `mutual --json …` at `d`. */
+const cli = async (d: DaemonProcess, ...args: string[]): Promise<JsonResult> => await cliJson(d.home, args)
 
 async function inbox (d: DaemonProcess): Promise<Item[]> {
   const r = await cli(d, 'inbox')

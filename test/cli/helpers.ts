@@ -93,6 +93,25 @@ export async function mutual (args: string[], options: { env?: Record<string, st
   return { code, stdout, stderr }
 }
 
+/** The last JSON line of a text: the error line `mutual --json` writes on stderr. */
+export function lastJson (text: string): any {
+  const line = text.split('\n').filter((l) => l.startsWith('{')).at(-1)
+  return line === undefined ? undefined : JSON.parse(line)
+}
+
+export interface JsonResult extends CliResult {
+  /** stdout as JSON (undefined when empty) */
+  out: any
+  /** the error line of stderr as JSON, if any */
+  err: any
+}
+
+/** `mutual --home <home> --json <args>` whatever its exit code: stdout and the stderr error line parsed. */
+export async function cliJson (home: string, args: string[]): Promise<JsonResult> {
+  const r = await mutual(['--home', home, '--json', ...args])
+  return { ...r, out: r.stdout.trim() === '' ? undefined : JSON.parse(r.stdout), err: lastJson(r.stderr) }
+}
+
 /** `mutual --json <args>`, expecting exit 0 and JSON on stdout. */
 export async function mutualJson<T = any> (args: string[]): Promise<T> {
   const result = await mutual([...args, '--json'])

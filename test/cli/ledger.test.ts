@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { periodOf } from '@mutual/ledger'
-import { buildOnce, cleanup, eventually, mutual, ok, startDaemon, tempHome, type CliResult, type DaemonProcess } from './helpers.js'
+import { buildOnce, cleanup, cliJson, eventually, mutual, ok, startDaemon, tempHome, type DaemonProcess, type JsonResult } from './helpers.js'
 
 /**
  * `mutual contrib`, `dispute` and `shares` end to end: two real `mutual daemon` processes, Alice
@@ -14,16 +14,8 @@ let bob: DaemonProcess
 let bobWork: string
 
 /** The last JSON line on stderr (the error with --json); other lines are messages for people. */
-function lastJson (text: string): any {
-  const line = text.split('\n').filter((l) => l.startsWith('{')).at(-1)
-  return line === undefined ? undefined : JSON.parse(line)
-}
-
 /** `mutual --json <args>` on Alice's daemon: exit code, stdout as JSON, the error from stderr. */
-async function cli (...args: string[]): Promise<{ code: number | null, out: any, err: any }> {
-  const result: CliResult = await mutual(['--home', alice.home, '--json', ...args])
-  return { code: result.code, out: result.stdout === '' ? undefined : JSON.parse(result.stdout), err: lastJson(result.stderr) }
-}
+const cli = async (...args: string[]): Promise<JsonResult> => await cliJson(alice.home, args)
 
 beforeAll(async () => {
   buildOnce()

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, buildOnce, cleanup, eventually, mutual, ok, startDaemon, tempHome, type DaemonProcess } from './helpers.js'
+import { api, buildOnce, cleanup, cliJson, eventually, mutual, ok, startDaemon, tempHome, type DaemonProcess, type JsonResult } from './helpers.js'
 
 /**
  * From a done task to shares, end to end over three real daemons driven through the built CLI:
@@ -17,15 +17,7 @@ let board: string
 let task: string
 let ledger: string
 
-function lastJson (text: string): any {
-  const line = text.split('\n').filter((l) => l.startsWith('{')).at(-1)
-  return line === undefined ? undefined : JSON.parse(line)
-}
-
-async function cli (d: DaemonProcess, ...args: string[]): Promise<{ code: number | null, out: any, err: any, stdout: string, stderr: string }> {
-  const r = await mutual(['--home', d.home, '--json', ...args])
-  return { code: r.code, out: r.stdout === '' ? undefined : JSON.parse(r.stdout), err: lastJson(r.stderr), stdout: r.stdout, stderr: r.stderr }
-}
+const cli = async (d: DaemonProcess, ...args: string[]): Promise<JsonResult> => await cliJson(d.home, args)
 
 async function contributions (d: DaemonProcess): Promise<any[]> {
   return (await cli(d, 'contrib', 'list')).out.contributions
