@@ -93,11 +93,7 @@ export function applicationFact (me: string, market: string, application: Applic
   if (announcement.author !== me || application.author === me) return undefined
   return {
     ...where(market, announcement),
-    id: itemId('application.received', application.id),
-    kind: 'application.received',
-    ts: application.ts,
-    entry: application.id,
-    actor: application.author,
+    ...fromEntry('application.received', application),
     subject: announcement.title,
     ...(application.note !== '' ? { detail: application.note } : {})
   }
@@ -112,11 +108,7 @@ export function decisionFact (
   const kind = decision.accept ? 'application.accepted' : 'application.declined'
   return {
     ...where(market, announcement),
-    id: itemId(kind, decision.id),
-    kind,
-    ts: decision.ts,
-    entry: decision.id,
-    actor: decision.author,
+    ...fromEntry(kind, decision),
     subject: announcement.title,
     detail: decision.reason
   }
@@ -135,11 +127,7 @@ export function attestationRequestFact (me: string, ledger: string, contribution
   if (contribution.author === me || attested || !contribution.reviewers.includes(me)) return undefined
   return {
     ...onTask(ledger, contribution),
-    id: itemId('attestation.requested', contribution.id),
-    kind: 'attestation.requested',
-    ts: contribution.ts,
-    entry: contribution.id,
-    actor: contribution.author,
+    ...fromEntry('attestation.requested', contribution),
     subject: contribution.summary
   }
 }
@@ -149,11 +137,7 @@ export function disputeOpenedFact (me: string, ledger: string, dispute: DisputeF
   if (contribution.author !== me || dispute.author === me) return undefined
   return {
     ...onTask(ledger, contribution),
-    id: itemId('dispute.opened', dispute.id),
-    kind: 'dispute.opened',
-    ts: dispute.ts,
-    entry: dispute.id,
-    actor: dispute.author,
+    ...fromEntry('dispute.opened', dispute),
     subject: contribution.summary,
     detail: dispute.reason
   }
@@ -171,11 +155,7 @@ export function disputeResolvedFact (
   if ((contribution.author !== me && dispute.author !== me) || resolution.author === me) return undefined
   return {
     ...onTask(ledger, contribution),
-    id: itemId('dispute.resolved', resolution.id),
-    kind: 'dispute.resolved',
-    ts: resolution.ts,
-    entry: resolution.id,
-    actor: resolution.author,
+    ...fromEntry('dispute.resolved', resolution),
     subject: contribution.summary,
     detail: resolution.note === '' ? resolution.outcome : `${resolution.outcome}: ${resolution.note}`
   }
@@ -223,6 +203,11 @@ export function itemText (fact: InboxFact, actor: string, title?: string): strin
   })()
   const line = text.replace(/\s+/g, ' ').trim()
   return line.length <= MAX_TEXT ? line : `${line.slice(0, MAX_TEXT - 1)}…`
+}
+
+/** The fields of an item that comes from one signed entry: its id derived from the entry's, the entry's time and author. */
+function fromEntry<K extends InboxKind> (kind: K, e: { id: string, author: string, ts: Stamp }): { id: string, kind: K, ts: Stamp, entry: string, actor: string } {
+  return { id: itemId(kind, e.id), kind, ts: e.ts, entry: e.id, actor: e.author }
 }
 
 function where (market: string, announcement: AnnouncementFacts): Pick<InboxFact, 'space' | 'board' | 'task'> {
